@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { AppException } from '../common/app.exception';
+import type { Role } from '../common/decorators/auth.decorators';
+import { ResultCode } from '../common/result-code';
+import { EnvironmentVariables } from '../config/env.validation';
+
+export interface TokenClaims {
+  sub: number;
+  role: Role;
+  /** The user's token version when issued: bumping it revokes every older token. */
+  ver: number;
+  jti: string;
+  /** `reset` for the short-lived password-reset token; absent on session tokens. */
+  purpose?: 'reset';
+  iat?: number;
+  exp?: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+  tokenId: string;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+export function durationSeconds(text: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(text);
+  if (!match) throw new Error(`bad duration ${text}`);
+  return Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
+}
+
+@Injectable()
+export class TokenService {
+  private readonly sessionSeconds: number;
+
+  constructor(
+    private readonly jwt: JwtService,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.sessionSeconds = durationSeconds(config.get('JWT_EXPIRES_IN', { infer: true }));
+  }
+
+  async issueSession(user: { id: number; role: Role; tokenVersion: number }): Promise<IssuedToken> {
+    const tokenId = randomUUID();
+    const claims: TokenClaims = { sub: user.id, role: user.role, ver: user.tokenVersion, jti: tokenId };
+    const token = await this.jwt.signAsync(claims, { expiresIn: this.sessionSeconds });
+    return { token, expiresIn: this.sessionSeconds, tokenId };
+  }
+
+  async issueReset(user: { id: number; role: Role; tokenVersion: number }): Promise<string> {
+    const claims: TokenClaims = { sub: user.id, role: user.role, ver: user.tokenVersion, jti: randomUUID(), purpose: 'reset' };
+    return this.jwt.signAsync(claims, { expiresIn: 15 * 60 });
+  }
+
+  /** 1008 for an expired token, 1007 for anything else that does not verify. */
+  async verify(token: string): Promise<TokenClaims> {
+    try {
+      return await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      if (error instanceof TokenExpiredError) throw new AppException(ResultCode.TokenExpired);
+      throw new AppException(ResultCode.NotLoggedIn);
+    }
+  }
+}

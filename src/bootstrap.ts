@@ -1,0 +1,60 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigService } from '@nestjs/config';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { resolve } from 'node:path';
+import { AppModule } from './app.module';
+import { EnvironmentVariables } from './config/env.validation';
+import { setupSwagger } from './common/swagger/setup-swagger';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the app exactly as it serves, for main.ts and for the e2e tests alike. */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
+  app.set('trust proxy', 'loopback');
+  app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:'],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+        },
+      },
+    }),
+  );
+  app.enableCors(corsOptions(config.get('CORS_ORIGINS', { infer: true })));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
+  app.useStaticAssets(resolve(config.get('UPLOADS_DIR', { infer: true })), {
+    prefix: '/uploads/',
+    index: false,
+    dotfiles: 'deny',
+    immutable: true,
+    maxAge: '7d',
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  return app;
+}
+
+function corsOptions(origins: string) {
+  const list = origins
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (list.includes('*'))
+    return { origin: true, exposedHeaders: ['X-Request-Id', 'X-Captcha-Id', 'Idempotent-Replayed', 'Retry-After'] };
+  return { origin: list, exposedHeaders: ['X-Request-Id', 'X-Captcha-Id', 'Idempotent-Replayed', 'Retry-After'] };
+}

@@ -1,0 +1,47 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Cinema } from '../../catalog/entities/cinema.entity';
+import { CreatedAtColumn, InstantColumn } from '../../database/columns';
+
+export interface SeatPosition {
+  row: number;
+  col: number;
+}
+
+@Entity('halls')
+@Index('uq_halls_cinema_name', ['cinemaId', 'name'], { unique: true })
+export class Hall {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  cinemaId!: number;
+
+  @ManyToOne(() => Cinema, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'cinema_id' })
+  cinema?: Cinema;
+
+  /** A deleted hall keeps its row for its past showtimes and gets a suffixed name, freeing the name. */
+  @Column({ type: 'varchar', length: 80 })
+  name!: string;
+
+  @Column({ type: 'int' })
+  rows!: number;
+
+  @Column({ type: 'int' })
+  cols!: number;
+
+  @Column({ type: 'simple-json' })
+  disabledSeats!: SeatPosition[];
+
+  @Column({ type: 'int' })
+  seatCount!: number;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description!: string | null;
+
+  @InstantColumn({ nullable: true })
+  deletedAt!: Date | null;
+
+  @CreatedAtColumn()
+  createdAt!: Date;
+}
