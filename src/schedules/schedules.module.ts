@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ScheduleSalesService } from './schedule-sales.service';
 
-@Module({})
+@Module({
+  providers: [ScheduleSalesService],
+  exports: [ScheduleSalesService],
+})
 export class SchedulesModule {}
