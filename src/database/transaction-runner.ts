@@ -1,38 +1,38 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
+import { SqliteSerializer } from './sqlite-serializer';
 
 const MAX_ATTEMPTS = 5;
-
-/** TypeORM marks it read-only, but its own save() then skips opening a nested transaction. */
-function setTransactionActive(runner: QueryRunner, active: boolean): void {
-  (runner as { isTransactionActive: boolean }).isTransactionActive = active;
-}
 
 /**
  * Every multi-row change runs through here.
  *
  * MySQL: READ COMMITTED, so that a read after a row lock sees what the lock holder committed
  * (REPEATABLE READ would read an old snapshot), and deadlocks are retried as a whole.
- * SQLite: TypeORM shares one connection and would nest concurrent transactions as savepoints of
- * each other, so transactions are queued here, and BEGIN IMMEDIATE takes the write lock up front
- * so that several processes on one file wait for each other instead of failing on lock upgrade.
+ * SQLite: transactions take turns on the one shared connection (see SqliteSerializer).
  */
 @Injectable()
-export class TransactionRunner {
+export class TransactionRunner implements OnModuleInit {
   private readonly logger = new Logger(TransactionRunner.name);
-  private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private readonly sqlite?: SqliteSerializer;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    if (!this.isMysql) this.sqlite = new SqliteSerializer(dataSource);
+  }
+
+  onModuleInit(): void {
+    this.sqlite?.install();
+  }
 
   get isMysql(): boolean {
-    return this.dataSource.options.type === 'mysql';
+    return this.dataSource.options.type === 'mysql' || this.dataSource.options.type === 'mariadb';
   }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.isMysql ? await this.dataSource.transaction('READ COMMITTED', work) : await this.runSqlite(work);
+        return this.sqlite ? await this.sqlite.run(work) : await this.dataSource.transaction('READ COMMITTED', work);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         this.logger.warn(`transaction retry ${attempt} after ${(error as Error).message}`);
@@ -44,25 +44,5 @@ export class TransactionRunner {
   /** Row lock for the rest of the transaction (MySQL); SQLite already holds the database's write lock. */
   forUpdate<T extends object>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
     return this.isMysql ? query.setLock('pessimistic_write') : query;
-  }
-
-  private runSqlite<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const turn = this.sqliteQueue.then(async () => {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.query('BEGIN IMMEDIATE');
-      setTransactionActive(runner, true);
-      try {
-        const result = await work(runner.manager);
-        await runner.query('COMMIT');
-        return result;
-      } catch (error) {
-        await runner.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        setTransactionActive(runner, false);
-      }
-    });
-    this.sqliteQueue = turn.catch(() => undefined);
-    return turn;
   }
 }

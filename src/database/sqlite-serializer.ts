@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+type Query = QueryRunner['query'];
+type PatchedRunner = QueryRunner & { __ttmsSerialized?: true };
+
+/**
+ * TypeORM's better-sqlite3 driver gives every caller the same connection. Left alone, one request's
+ * statements land inside another request's open transaction (and roll back with it), and two
+ * transactions nest as savepoints of each other. This makes transactions take turns, makes every
+ * other statement wait while a transaction is open (no dirty reads, nothing swept into a rollback),
+ * and turns TypeORM's implicit per-save transactions into plain statements, since every real
+ * transaction here goes through TransactionRunner. BEGIN IMMEDIATE takes the file's write lock up
+ * front, so several processes on one file wait for each other instead of failing on lock upgrade.
+ */
+export class SqliteSerializer {
+  private readonly context = new AsyncLocalStorage<symbol>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private active?: { token: symbol; done: Promise<void> };
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.sharedRunner();
+    if (this.active && this.context.getStore() === this.active.token) return work(runner.manager);
+    const turn = this.queue.then(() => this.transaction(runner, work));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async transaction<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const token = Symbol('sqlite-transaction');
+    let finish!: () => void;
+    this.active = { token, done: new Promise<void>((resolve) => (finish = resolve)) };
+    try {
+      return await this.context.run(token, async () => {
+        await runner.query('BEGIN IMMEDIATE');
+        setTransactionActive(runner, true);
+        try {
+          const result = await work(runner.manager);
+          await runner.query('COMMIT');
+          return result;
+        } catch (error) {
+          await runner.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          setTransactionActive(runner, false);
+        }
+      });
+    } finally {
+      this.active = undefined;
+      finish();
+    }
+  }
+
+  private sharedRunner(): QueryRunner {
+    const runner = this.dataSource.createQueryRunner() as PatchedRunner;
+    if (runner.__ttmsSerialized) return runner;
+    const query = runner.query.bind(runner) as Query;
+    const patchedQuery = async (...args: Parameters<Query>) => {
+      while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
+      return query(...args);
+    };
+    runner.query = patchedQuery as Query;
+    const outside = () => !this.active || this.context.getStore() !== this.active.token;
+    for (const method of ['startTransaction', 'commitTransaction', 'rollbackTransaction'] as const) {
+      const original = runner[method].bind(runner) as (...args: unknown[]) => Promise<void>;
+      (runner as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+        outside() ? Promise.resolve() : original(...args);
+    }
+    runner.__ttmsSerialized = true;
+    return runner;
+  }
+
+  /** Patch the shared connection before the first request can use it. */
+  install(): void {
+    this.sharedRunner();
+  }
+}
+
+/** TypeORM marks it read-only, but its own save() then skips opening a nested transaction. */
+export function setTransactionActive(runner: QueryRunner, active: boolean): void {
+  (runner as { isTransactionActive: boolean }).isTransactionActive = active;
+}

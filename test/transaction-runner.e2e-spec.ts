@@ -1,0 +1,84 @@
+import { CodeTarget } from '../src/auth/entities/code-target.entity';
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { bootTestApp, TestApp, unique } from './support/test-app';
+
+describe('TransactionRunner', () => {
+  let t: TestApp;
+  let runner: TransactionRunner;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    runner = t.app.get(TransactionRunner);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const givenCounter = async () => {
+    const target = unique('counter-');
+    await t.db.getRepository(CodeTarget).insert({ target, lastSentAt: new Date(), day: '2026-01-01', sentToday: 0 });
+    return target;
+  };
+
+  const readCount = async (target: string) =>
+    (await t.db.getRepository(CodeTarget).findOneByOrFail({ target })).sentToday;
+
+  it('should keep 40 racing read-modify-write transactions from losing an update', async () => {
+    const target = await givenCounter();
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        runner.run(async (manager) => {
+          const row = await runner
+            .forUpdate(
+              manager.getRepository(CodeTarget).createQueryBuilder('c').where('c.target = :target', { target }),
+            )
+            .getOneOrFail();
+          await new Promise((resolve) => setImmediate(resolve));
+          await manager.getRepository(CodeTarget).update({ target }, { sentToday: row.sentToday + 1 });
+        }),
+      ),
+    );
+    expect(await readCount(target)).toBe(40);
+  });
+
+  it('should roll back a failed transaction without taking a concurrent write down with it', async () => {
+    const target = await givenCounter();
+    const failing = runner.run(async (manager) => {
+      await manager.getRepository(CodeTarget).update({ target }, { sentToday: 100 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('boom');
+    });
+    const other = unique('other-');
+    const outsideWrite = t.db
+      .getRepository(CodeTarget)
+      .insert({ target: other, lastSentAt: new Date(), day: '2026-01-01', sentToday: 7 });
+    await expect(failing).rejects.toThrow('boom');
+    await outsideWrite;
+    expect(await readCount(target)).toBe(0);
+    expect(await readCount(other)).toBe(7);
+  });
+
+  it('should not let a read outside see what an open transaction has not committed', async () => {
+    const target = await givenCounter();
+    let updated!: () => void;
+    let release!: () => void;
+    const whenUpdated = new Promise<void>((resolve) => (updated = resolve));
+    const whenReleased = new Promise<void>((resolve) => (release = resolve));
+    const transaction = runner.run(async (manager) => {
+      await manager.getRepository(CodeTarget).update({ target }, { sentToday: 5 });
+      updated();
+      await whenReleased;
+    });
+    await whenUpdated;
+    let readDuring: number | undefined;
+    const outsideRead = readCount(target).then((n) => (readDuring = n));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // SQLite makes the read wait for the commit; MySQL answers the committed value at once.
+    expect([undefined, 0]).toContain(readDuring);
+    release();
+    await transaction;
+    await outsideRead;
+    expect(await readCount(target)).toBe(5);
+  });
+});
