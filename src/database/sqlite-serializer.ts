@@ -56,7 +56,7 @@ export class SqliteSerializer {
   private sharedRunner(): QueryRunner {
     const runner = this.dataSource.createQueryRunner() as PatchedRunner;
     if (runner.__ttmsSerialized) return runner;
-    const query = runner.query.bind(runner) as Query;
+    const query: Query = runner.query.bind(runner);
     const patchedQuery = async (...args: Parameters<Query>) => {
       while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
       return query(...args);
