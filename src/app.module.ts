@@ -18,6 +18,8 @@ import { CatalogModule } from './catalog/catalog.module';
 import { HallsModule } from './halls/halls.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { TicketingModule } from './ticketing/ticketing.module';
+import { BoxOfficeModule } from './box-office/box-office.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -53,6 +55,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     }),
     ScheduleModule.forRoot(),
     DatabaseModule,
+    IdempotencyModule,
     HealthModule,
     AuthModule,
     UsersModule,
@@ -61,6 +64,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     HallsModule,
     SchedulesModule,
     TicketingModule,
+    BoxOfficeModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
