@@ -1,4 +1,12 @@
-import { addDays, centsToYuan, isCalendarDay, isInstantWithOffset, localDay, startOfLocalDay, yuanToCents } from './time';
+import {
+  addDays,
+  centsToYuan,
+  isCalendarDay,
+  isInstantWithOffset,
+  localDay,
+  startOfLocalDay,
+  yuanToCents,
+} from './time';
 
 describe('time helpers', () => {
   it('should accept instants with an offset and refuse those without', () => {

@@ -20,7 +20,10 @@ export function IsInstantWithOffset(options?: ValidationOptions) {
       name: 'isInstantWithOffset',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be an ISO 8601 time with an offset, like 2026-12-01T19:30:00+08:00`, ...options },
+      options: {
+        message: `${propertyName} must be an ISO 8601 time with an offset, like 2026-12-01T19:30:00+08:00`,
+        ...options,
+      },
       validator: { validate: isInstantWithOffset },
     });
   };

@@ -27,7 +27,10 @@ export interface SaleContext {
 export class ScheduleSalesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findSaleContext(scheduleId: number, manager: EntityManager = this.dataSource.manager): Promise<SaleContext | null> {
+  async findSaleContext(
+    scheduleId: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<SaleContext | null> {
     const schedule = await manager
       .getRepository(Schedule)
       .createQueryBuilder('s')
