@@ -53,8 +53,10 @@ export function buildDataSourceOptions(settings: DatabaseSettings, flavor: Mysql
     database: settings.path,
     enableWAL: true,
     timeout: 10000,
+    // Foreign keys are switched on only after migrations (see sqlite-setup.ts): SQLite rebuilds a
+    // table to alter it, and dropping the old copy with foreign keys on would cascade-delete rows.
+    migrationsRun: false,
     prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
-      db.pragma('foreign_keys = ON');
       db.pragma('synchronous = NORMAL');
     },
   };

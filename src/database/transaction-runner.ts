@@ -2,6 +2,9 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
 import { SqliteSerializer } from './sqlite-serializer';
+import { prepareSqlite } from './sqlite-setup';
+import { ConfigService } from '@nestjs/config';
+import { EnvironmentVariables } from '../config/env.validation';
 
 const MAX_ATTEMPTS = 5;
 
@@ -17,12 +20,18 @@ export class TransactionRunner implements OnModuleInit {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly sqlite?: SqliteSerializer;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+  ) {
     if (!this.isMysql) this.sqlite = new SqliteSerializer(dataSource);
   }
 
-  onModuleInit(): void {
-    this.sqlite?.install();
+  /** Runs before any feature touches the database (feature modules depend on this one). */
+  async onModuleInit(): Promise<void> {
+    if (!this.sqlite) return;
+    await prepareSqlite(this.dataSource, this.config.get('DB_MIGRATIONS_RUN', { infer: true }));
+    this.sqlite.install();
   }
 
   get isMysql(): boolean {

@@ -57,6 +57,13 @@ export class Schedule {
   @Column({ type: 'int', default: 0 })
   soldCount!: number;
 
+  /**
+   * Bumped in the same transaction as every seat status change of this showtime, so that the live
+   * seat map's versions follow commit order on any number of instances.
+   */
+  @Column({ type: 'int', default: 0 })
+  seatVersion!: number;
+
   @CreatedAtColumn()
   createdAt!: Date;
 }
