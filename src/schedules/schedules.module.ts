@@ -1,8 +1,22 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ScheduleQueriesService } from './schedule-queries.service';
 import { ScheduleSalesService } from './schedule-sales.service';
+import { ScheduleViewsRepository } from './schedule-views.repository';
+import { SchedulesController } from './schedules.controller';
+import { SchedulesRepository } from './schedules.repository';
+import { SchedulesService } from './schedules.service';
 
 @Module({
-  providers: [ScheduleSalesService],
-  exports: [ScheduleSalesService],
+  imports: [CatalogModule],
+  controllers: [SchedulesController],
+  providers: [
+    ScheduleSalesService,
+    SchedulesService,
+    ScheduleQueriesService,
+    SchedulesRepository,
+    ScheduleViewsRepository,
+  ],
+  exports: [ScheduleSalesService, ScheduleQueriesService],
 })
 export class SchedulesModule {}

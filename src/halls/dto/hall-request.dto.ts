@@ -1,0 +1,113 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsCalendarDay } from '../../common/time';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const MAX_GRID = 50;
+
+export class SeatPositionInput {
+  /** row number, counting from 1 */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  row!: number;
+
+  /** seat number within the row, counting from 1 */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  col!: number;
+}
+
+export class CreateHallDto {
+  @IsInt()
+  @Min(1)
+  cinemaId!: number;
+
+  /** 1–50 characters, unique within the cinema */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 50)
+  name!: string;
+
+  /** 1–50 */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  rows!: number;
+
+  /** 1–50 */
+  @IsInt()
+  @Min(1)
+  @Max(MAX_GRID)
+  cols!: number;
+
+  /** Seats that are never on sale (aisles, broken seats): inside the grid, each once. Default none. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_GRID * MAX_GRID)
+  @ValidateNested({ each: true })
+  @Type(() => SeatPositionInput)
+  disabledSeats?: SeatPositionInput[];
+
+  /** `null` clears it */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+}
+
+/** Everything but `cinemaId`: a hall does not move to another cinema (sending it answers 1002). */
+export class UpdateHallDto extends PartialType(OmitType(CreateHallDto, ['cinemaId'] as const)) {}
+
+export class HallListQueryDto {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  cinemaId!: number;
+
+  /** 1-based page number; without `page` and `pageSize` every hall of the cinema comes back */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page?: number;
+
+  /** items per page (at most 100; default 20 when `page` is given) */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
+}
+
+export class HallDayQueryDto {
+  /** a calendar day in APP_TIMEZONE; default today */
+  @IsOptional()
+  @IsCalendarDay()
+  date?: string;
+}
+
+/** A path id: anything but a positive integer answers 1002 naming `id`. */
+export class IdParam {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  id!: number;
+}
