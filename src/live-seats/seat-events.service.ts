@@ -1,0 +1,101 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Redis from 'ioredis';
+import { EntityManager } from 'typeorm';
+import { EnvironmentVariables } from '../config/env.validation';
+import { Schedule } from '../schedules/entities/schedule.entity';
+import { SeatChangeEvent, SeatStatusChange } from './seat-change';
+
+const CHANNEL = 'ttms:seat-changes';
+type Listener = (event: SeatChangeEvent) => void;
+
+/**
+ * Where seat changes enter the live seat map. A change takes its version inside the transaction
+ * that makes it (so versions follow commit order), and is published after the commit: to this
+ * instance's listeners directly, and through Redis pub/sub to every other instance when REDIS_URL
+ * is set. Each event is built once and handed to the stream hub, which fans it out.
+ */
+@Injectable()
+export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SeatEventsService.name);
+  private readonly listeners = new Set<Listener>();
+  private readonly instanceId = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private publisher?: Redis;
+  private subscriber?: Redis;
+
+  constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {}
+
+  async onModuleInit(): Promise<void> {
+    const url = this.config.get('REDIS_URL', { infer: true });
+    if (!url) return;
+    const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
+    this.publisher = new Redis(url, options);
+    this.subscriber = new Redis(url, options);
+    for (const client of [this.publisher, this.subscriber]) {
+      client.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+    }
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (_channel: string, message: string) => this.receive(message));
+    await this.subscriber.subscribe(CHANNEL);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].filter(Boolean));
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Call inside the transaction that changes the seats; returns the publish step to run once it
+   * has committed (a rolled-back change must never be announced).
+   */
+  async record(manager: EntityManager, scheduleId: number, seats: SeatStatusChange[]): Promise<() => void> {
+    if (!seats.length) return () => undefined;
+    await manager
+      .createQueryBuilder()
+      .update(Schedule)
+      .set({ seatVersion: () => 'seat_version + 1' })
+      .where('id = :scheduleId', { scheduleId })
+      .execute();
+    const row = await manager
+      .createQueryBuilder(Schedule, 's')
+      .select('s.seat_version', 'version')
+      .where('s.id = :scheduleId', { scheduleId })
+      .getRawOne<{ version: number | string }>();
+    const event: SeatChangeEvent = { scheduleId, version: Number(row?.version ?? 0), seats };
+    return () => this.publish(event);
+  }
+
+  async currentVersion(scheduleId: number, manager: EntityManager): Promise<number> {
+    const row = await manager
+      .createQueryBuilder(Schedule, 's')
+      .select('s.seat_version', 'version')
+      .where('s.id = :scheduleId', { scheduleId })
+      .getRawOne<{ version: number | string }>();
+    return Number(row?.version ?? 0);
+  }
+
+  private publish(event: SeatChangeEvent): void {
+    this.deliver(event);
+    if (!this.publisher) return;
+    this.publisher
+      .publish(CHANNEL, JSON.stringify({ from: this.instanceId, event }))
+      .catch((error: Error) => this.logger.warn(`seat change not shared through redis: ${error.message}`));
+  }
+
+  private receive(message: string): void {
+    try {
+      const { from, event } = JSON.parse(message) as { from: string; event: SeatChangeEvent };
+      if (from !== this.instanceId) this.deliver(event);
+    } catch (error) {
+      this.logger.warn(`unreadable seat change message: ${(error as Error).message}`);
+    }
+  }
+
+  private deliver(event: SeatChangeEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
