@@ -59,7 +59,7 @@ export class BoxOfficeQueryDto {
 }
 
 export class DailyBoxOfficeQueryDto extends BoxOfficeQueryDto {
-  /** Only this movie's showtimes */
+  /** Only this movie's showtimes (a movie id) */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
