@@ -14,6 +14,11 @@ export class HealthDto {
   db!: 'up' | 'down';
 }
 
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] })
+  status!: 'ok';
+}
+
 const PROBE_TIMEOUT_MS = 2000;
 
 @ApiTags('health')
@@ -30,6 +35,17 @@ export class HealthController {
     if (await this.databaseAnswers()) return { status: 'ok', db: 'up' };
     const down: HealthDto = { status: 'error', db: 'down' };
     throw new AppException(ResultCode.ServerError, 'database unreachable', down, {}, 503);
+  }
+
+  @Get('live')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Liveness only: answers without touching the database (also the framework ceiling in benchmarks)',
+  })
+  @ApiEnvelope(LivenessDto)
+  live(): LivenessDto {
+    return { status: 'ok' };
   }
 
   private async databaseAnswers(): Promise<boolean> {
