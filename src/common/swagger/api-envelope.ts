@@ -63,13 +63,16 @@ export function ApiEnvelope(shape: DataShape, options: EnvelopeOptions = {}) {
       description: options.description ?? 'success (code 1000)',
       schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { type: 'object', properties, required }] },
     }),
-    ApiErrors(...(options.errors ?? [])),
+    ApiErrors(ResultCode.InvalidParams, ...(options.errors ?? []), ResultCode.ServerError),
   );
 }
 
-/** Lists the business codes a handler can answer, grouped by HTTP status (always 1002 and 5000). */
+/**
+ * Lists the business codes a handler can answer, grouped by HTTP status. Decorators that each list
+ * codes (`@Auth`, `@ApiEnvelope`) have their descriptions joined by Swagger, so each lists its own.
+ */
 export function ApiErrors(...codes: ResultCodeEntry[]) {
-  const all = [ResultCode.InvalidParams, ...codes, ResultCode.ServerError];
+  const all = codes;
   const byStatus = new Map<number, ResultCodeEntry[]>();
   for (const entry of all) {
     const list = byStatus.get(entry.status) ?? [];
