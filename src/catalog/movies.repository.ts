@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { Schedule } from '../schedules/entities/schedule.entity';
+import { definedOnly } from './cinemas.repository';
+import { Movie } from './entities/movie.entity';
+import type { MovieStatus } from './movie-status';
+
+export interface MovieListFilter {
+  status?: MovieStatus;
+  q?: string;
+  /** today in APP_TIMEZONE, YYYY-MM-DD */
+  today: string;
+}
+
+export type NewMovie = Omit<Movie, 'id' | 'createdAt'>;
+
+/** `!` escapes LIKE wildcards: backslash would need different quoting on MySQL and SQLite. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+@Injectable()
+export class MoviesRepository {
+  constructor(
+    @InjectRepository(Movie) private readonly movies: Repository<Movie>,
+    private readonly runner: TransactionRunner,
+  ) {}
+
+  findById(id: number, manager: EntityManager = this.movies.manager): Promise<Movie | null> {
+    return manager.findOneBy(Movie, { id });
+  }
+
+  /** Status is compared as text days, the same way `movieStatusOn` does. */
+  list(filter: MovieListFilter, skip: number, take: number): Promise<[Movie[], number]> {
+    const query = this.movies.createQueryBuilder('m').setParameters({ today: filter.today });
+    if (filter.status === 'upcoming') query.andWhere('m.releaseDate > :today');
+    if (filter.status === 'showing') {
+      query.andWhere('m.releaseDate <= :today').andWhere('(m.offDate IS NULL OR m.offDate >= :today)');
+    }
+    if (filter.status === 'off') query.andWhere('m.offDate < :today');
+    if (filter.q) {
+      query.andWhere("(m.title LIKE :q ESCAPE '!' OR m.director LIKE :q ESCAPE '!' OR m.actors LIKE :q ESCAPE '!')", {
+        q: containsPattern(filter.q),
+      });
+    }
+    // Upcoming: what opens next comes first; everything else: the newest release first.
+    const direction = filter.status === 'upcoming' ? 'ASC' : 'DESC';
+    return query
+      .orderBy('m.releaseDate', direction)
+      .addOrderBy('m.id', direction)
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
+  }
+
+  insert(manager: EntityManager, fields: NewMovie): Promise<Movie> {
+    return manager.save(manager.create(Movie, fields));
+  }
+
+  async update(manager: EntityManager, id: number, patch: Partial<NewMovie>): Promise<Movie> {
+    const set = definedOnly(patch);
+    if (Object.keys(set).length) await manager.update(Movie, { id }, set);
+    return manager.findOneByOrFail(Movie, { id });
+  }
+
+  /**
+   * Locks the movie's showtimes (MySQL) before reading their sales, so that a payment cannot add a
+   * sale between this check and the delete: it waits, then finds its showtime gone.
+   */
+  async hasSoldShowtimes(manager: EntityManager, movieId: number): Promise<boolean> {
+    const showtimes = await this.runner
+      .forUpdate(manager.createQueryBuilder(Schedule, 's').select(['s.id', 's.soldCount']))
+      .where('s.movieId = :movieId', { movieId })
+      .getMany();
+    return showtimes.some((s) => s.soldCount > 0);
+  }
+
+  /** Showtimes that have not started yet: their end times follow the movie's duration. */
+  async hasShowtimesFrom(manager: EntityManager, movieId: number, now: Date): Promise<boolean> {
+    const count = await manager
+      .createQueryBuilder(Schedule, 's')
+      .where('s.movieId = :movieId AND s.startsAt > :now', { movieId, now })
+      .getCount();
+    return count > 0;
+  }
+
+  /** The foreign keys cascade to its showtimes and their unpaid or cancelled orders. */
+  async delete(manager: EntityManager, id: number): Promise<void> {
+    await manager.delete(Movie, { id });
+  }
+}
