@@ -1,4 +1,43 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { SchedulesModule } from '../schedules/schedules.module';
+import { CheckInController } from './check-in.controller';
+import { CheckInService } from './check-in.service';
+import { HoldSweepService } from './hold-sweep.service';
+import { OrderActionsController } from './order-actions.controller';
+import { OrderCancellationsService } from './order-cancellations.service';
+import { OrderPaymentsService } from './order-payments.service';
+import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { MockPaymentChannel } from './payment/mock-payment.channel';
+import { PAYMENT_CHANNELS, PaymentChannel } from './payment/payment-channel';
+import { SeatClaimsRepository } from './seat-claims.repository';
+import { SeatHoldsService } from './seat-holds.service';
+import { SeatMapController } from './seat-map.controller';
+import { SeatMapService } from './seat-map.service';
 
-@Module({})
+@Module({
+  imports: [SchedulesModule, CatalogModule],
+  controllers: [OrdersController, OrderActionsController, CheckInController, SeatMapController],
+  providers: [
+    OrdersRepository,
+    SeatClaimsRepository,
+    SeatHoldsService,
+    OrdersService,
+    OrderPaymentsService,
+    OrderCancellationsService,
+    CheckInService,
+    SeatMapService,
+    HoldSweepService,
+    MockPaymentChannel,
+    // A real provider is one more class here (and its name in PAYMENT_CHANNEL_NAMES).
+    {
+      provide: PAYMENT_CHANNELS,
+      useFactory: (...channels: PaymentChannel[]) => channels,
+      inject: [MockPaymentChannel],
+    },
+  ],
+  exports: [SeatMapService],
+})
 export class TicketingModule {}

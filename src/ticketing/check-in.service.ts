@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { CinemaAccessService } from '../catalog/cinema-access.service';
+import { AppException } from '../common/app.exception';
+import type { AuthUser } from '../common/decorators/auth.decorators';
+import { ResultCode } from '../common/result-code';
+import { TransactionRunner } from '../database/transaction-runner';
+import { CheckInDto } from './dto/order-actions.dto';
+import { OrderDto, toOrderDto } from './dto/order.dto';
+import { OrdersRepository } from './orders.repository';
+import { TICKET_CODE_LENGTH } from './ticket-code';
+
+const TICKET_CODE = new RegExp(`^\\d{${TICKET_CODE_LENGTH}}$`);
+
+/** POST /tickets/check-in: the door scan, by the showtime's cinema owner or an admin. */
+@Injectable()
+export class CheckInService {
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly orders: OrdersRepository,
+    private readonly access: CinemaAccessService,
+  ) {}
+
+  async checkIn(user: AuthUser, dto: CheckInDto): Promise<OrderDto> {
+    // A garbled scan is an invalid ticket, the same answer as an unknown code.
+    const view = TICKET_CODE.test(dto.ticketCode) ? await this.orders.findViewByTicketCode(dto.ticketCode) : null;
+    if (!view) throw new AppException(ResultCode.TicketInvalid, 'unknown ticket code');
+    // Before any state is told: another cinema's merchant learns nothing, and the ticket stays usable.
+    this.access.assertCanManage(user, { ownerId: view.cinemaOwnerId });
+    const { order, show } = view;
+    if (order.status !== 'paid') throw new AppException(ResultCode.TicketInvalid, `the ticket is ${order.status}`);
+    if (order.checkedInAt) {
+      throw new AppException(ResultCode.TicketInvalid, `already checked in at ${order.checkedInAt.toISOString()}`);
+    }
+    return this.runner.run(async (manager) => {
+      const now = new Date();
+      // The scan that flips checked_in_at wins; a racing second scan updates nothing.
+      if (!(await this.orders.markCheckedIn(manager, order.id, now))) {
+        throw new AppException(ResultCode.TicketInvalid, 'the ticket was checked in or refunded meanwhile');
+      }
+      return toOrderDto({ ...order, checkedInAt: now }, show, { isOwner: order.userId === user.id, now });
+    });
+  }
+}

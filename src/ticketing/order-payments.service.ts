@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppException } from '../common/app.exception';
+import type { AuthUser } from '../common/decorators/auth.decorators';
+import { ResultCode } from '../common/result-code';
+import { isDuplicateKeyError } from '../database/db-errors';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ScheduleSalesService } from '../schedules/schedule-sales.service';
+import { PayOrderDto } from './dto/order-actions.dto';
+import { OrderDto, toOrderDto } from './dto/order.dto';
+import type { Order } from './entities/order.entity';
+import { effectiveStatus } from './order-status';
+import { OrdersRepository, OrderView, PaidFields } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
+import { SeatClaimsRepository } from './seat-claims.repository';
+import { newTicketCode } from './ticket-code';
+
+const TICKET_CODE_ATTEMPTS = 5;
+
+/** POST /orders/:id/pay: the channel collects the money, then `settle` turns the hold into a sale. */
+@Injectable()
+export class OrderPaymentsService {
+  private readonly channels: Map<PaymentChannelName, PaymentChannel>;
+
+  constructor(
+    private readonly runner: TransactionRunner,
+    private readonly sales: ScheduleSalesService,
+    private readonly orders: OrdersRepository,
+    private readonly claims: SeatClaimsRepository,
+    private readonly ordersService: OrdersService,
+    @Inject(PAYMENT_CHANNELS) channels: PaymentChannel[],
+  ) {
+    this.channels = new Map(channels.map((channel) => [channel.name, channel]));
+  }
+
+  async pay(user: AuthUser, id: number, dto: PayOrderDto): Promise<OrderDto> {
+    const view = await this.ordersService.requireOwn(user, id);
+    const { order } = view;
+    // A retry after a lost response must not fail: a paid order answers as it is.
+    if (order.status === 'paid') return toOrderDto(order, view.show, { isOwner: true, now: new Date() });
+    assertPayable(order, new Date());
+    const channel = this.channels.get(dto.channel ?? 'mock');
+    if (!channel) throw new AppException(ResultCode.InvalidParams, 'unknown payment channel');
+    const outcome = await channel.collect({ orderId: order.id, userId: order.userId, amountCents: order.amountCents });
+    if (outcome.status === 'declined') {
+      throw new AppException(ResultCode.OrderNotPayable, `payment declined: ${outcome.reason}`);
+    }
+    return this.settle(view, channel.name);
+  }
+
+  /**
+   * Marks the order paid and its claims permanent, in one transaction, only while the hold is live:
+   * the conditional update decides against a racing cancel, sweep or second payment, and the claim
+   * count proves that no seat was taken over after a lapse. The entry point for provider callbacks.
+   */
+  settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
+    const { order, show } = view;
+    return this.runner.run(async (manager) => {
+      const now = new Date();
+      const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
+      if (!paid) {
+        const current = await this.orders.findView(order.id, manager);
+        if (current?.order.status === 'paid') return toOrderDto(current.order, show, { isOwner: true, now });
+        assertPayable(current?.order ?? order, now);
+        throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
+      }
+      // The sold counter first: its row lock is the one every payment of the showtime queues on, taken
+      // before any claim lock, so that payments and holds never wait on each other in a circle.
+      await this.sales.adjustSoldCount(manager, order.scheduleId, order.seats.length);
+      const sold = await this.claims.makePermanent(manager, order.id);
+      if (sold !== order.seats.length) {
+        throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
+      }
+      const result: Order = { ...order, status: 'paid', ...paid };
+      return toOrderDto(result, show, { isOwner: true, now });
+    });
+  }
+
+  private async markPaidWithFreshCode(
+    manager: EntityManager,
+    orderId: number,
+    channel: PaymentChannelName,
+    now: Date,
+  ): Promise<PaidFields | null> {
+    for (let attempt = 1; ; attempt++) {
+      const fields: PaidFields = { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel };
+      try {
+        return (await this.orders.markPaid(manager, orderId, fields, now)) ? fields : null;
+      } catch (error) {
+        // Codes are random; on the rare collision with uq_orders_ticket_code draw another one.
+        if (!isDuplicateKeyError(error) || attempt >= TICKET_CODE_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+function assertPayable(order: Order, now: Date): void {
+  const status = effectiveStatus(order, now);
+  if (status === 'pending' || status === 'paid') return;
+  const why = status === 'expired' ? 'its hold has expired' : `it is ${status}`;
+  throw new AppException(ResultCode.OrderNotPayable, `the order cannot be paid: ${why}`);
+}
