@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,6 +13,7 @@ import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitGuard, rateLimitOptions } from './auth/rate-limit';
 import { UsersModule } from './users/users.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { CatalogModule } from './catalog/catalog.module';
@@ -54,6 +56,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
       }),
     }),
     ScheduleModule.forRoot(),
+    ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitOptions }),
     DatabaseModule,
     IdempotencyModule,
     HealthModule,
@@ -67,6 +70,8 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     BoxOfficeModule,
   ],
   providers: [
+    // Registered here, ahead of AuthModule's auth guard: global guards run in registration order.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -4,8 +4,23 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { EnvironmentVariables } from '../config/env.validation';
 import { UsersModule } from '../users/users.module';
+import { AccountPasswordController } from './account-password.controller';
+import { AccountPasswordService } from './account-password.service';
+import { AccountsCleanupService } from './accounts-cleanup.service';
+import { AdminBootstrapService } from './admin-bootstrap.service';
+import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { CaptchaController } from './captcha.controller';
+import { CaptchaRepository } from './captcha.repository';
+import { CaptchaService } from './captcha.service';
+import { CodeRequestsService } from './code-requests.service';
+import { CodesController } from './codes.controller';
+import { CodesRepository } from './codes.repository';
+import { CodesService } from './codes.service';
 import { PasswordService } from './password.service';
+import { MailSender } from './senders/mail.sender';
+import { smsDriverProvider } from './senders/sms.sender';
 import { SessionRepository } from './session.repository';
 import { TokenService } from './token.service';
 
@@ -23,7 +38,24 @@ const DEVELOPMENT_SECRET = 'ttms-development-secret-do-not-use-in-production';
       }),
     }),
   ],
-  providers: [PasswordService, TokenService, SessionRepository, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [CaptchaController, CodesController, AuthController, AccountPasswordController],
+  providers: [
+    PasswordService,
+    TokenService,
+    SessionRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    CaptchaRepository,
+    CaptchaService,
+    CodesRepository,
+    CodesService,
+    CodeRequestsService,
+    MailSender,
+    smsDriverProvider,
+    AuthService,
+    AccountPasswordService,
+    AdminBootstrapService,
+    AccountsCleanupService,
+  ],
   exports: [PasswordService, TokenService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { isDuplicateKeyError } from '../database/db-errors';
 import type { Role } from '../common/decorators/auth.decorators';
 import { RevokedToken } from './entities/revoked-token.entity';
 import { User } from '../users/entities/user.entity';
@@ -32,5 +33,18 @@ export class SessionRepository {
       disabled: Boolean(Number(row.disabled)),
       revoked: Number(row.revoked) > 0,
     };
+  }
+
+  /** Logout: that token answers 1007 until it would have expired anyway. Logging out twice is fine. */
+  async revoke(manager: EntityManager, token: Pick<RevokedToken, 'tokenId' | 'userId' | 'expiresAt'>): Promise<void> {
+    try {
+      await manager.getRepository(RevokedToken).insert(token);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async deleteExpired(manager: EntityManager, now: Date): Promise<void> {
+    await manager.createQueryBuilder().delete().from(RevokedToken).where('expires_at <= :now', { now }).execute();
   }
 }

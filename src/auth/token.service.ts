@@ -52,7 +52,13 @@ export class TokenService {
   }
 
   async issueReset(user: { id: number; role: Role; tokenVersion: number }): Promise<string> {
-    const claims: TokenClaims = { sub: user.id, role: user.role, ver: user.tokenVersion, jti: randomUUID(), purpose: 'reset' };
+    const claims: TokenClaims = {
+      sub: user.id,
+      role: user.role,
+      ver: user.tokenVersion,
+      jti: randomUUID(),
+      purpose: 'reset',
+    };
     return this.jwt.signAsync(claims, { expiresIn: 15 * 60 });
   }
 

@@ -1,0 +1,59 @@
+import { applyDecorators, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  Throttle,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+  ThrottlerStorageService,
+} from '@nestjs/throttler';
+import { ResultCode } from '../common/result-code';
+import { ApiErrors } from '../common/swagger/api-envelope';
+import { EnvironmentVariables } from '../config/env.validation';
+
+const RATE_LIMITED = 'rateLimited';
+const MINUTE = 60_000;
+
+/** Per-IP budgets; each endpoint counts on its own. The per-phone/email rules live in CodesService. */
+export const RATE_LIMITS = {
+  captcha: { limit: 30, ttl: MINUTE },
+  code: { limit: 5, ttl: MINUTE },
+  login: { limit: 10, ttl: MINUTE },
+  /** Account look-ups (availability) answer whether a phone or email is registered. */
+  lookup: { limit: 60, ttl: MINUTE },
+} as const;
+
+/** Limits the route per client IP: over it, 429 + 1012 with Retry-After. */
+export const RateLimit = (kind: keyof typeof RATE_LIMITS) =>
+  applyDecorators(
+    SetMetadata(RATE_LIMITED, true),
+    Throttle({ default: RATE_LIMITS[kind] }),
+    ApiErrors(ResultCode.TooFrequent),
+  );
+
+/** The throttler guard, limited to the routes marked @RateLimit(); every other route passes untouched. */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const marked = this.reflector.getAllAndOverride<boolean>(RATE_LIMITED, [context.getHandler(), context.getClass()]);
+    return Promise.resolve(!marked);
+  }
+}
+
+/**
+ * The hit counters live in this process's memory: fine for one instance. Several instances need a
+ * shared store (Redis): return it here, everything else stays as it is.
+ */
+function rateLimitStorage(): ThrottlerStorage {
+  return new ThrottlerStorageService();
+}
+
+export function rateLimitOptions(config: ConfigService<EnvironmentVariables, true>): ThrottlerModuleOptions {
+  const enabled = config.get('RATE_LIMITS', { infer: true }) !== 'off';
+  return {
+    throttlers: [{ name: 'default', ...RATE_LIMITS.login }],
+    skipIf: () => !enabled,
+    storage: rateLimitStorage(),
+    errorMessage: 'too many requests from this address, retry later',
+  };
+}

@@ -1,0 +1,38 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ROLES, type Role } from '../../common/decorators/auth.decorators';
+import { PageQueryDto } from '../../common/pagination';
+
+export class UserListQueryDto extends PageQueryDto {
+  /** part of the name, nickname, phone or email (case-insensitive) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+}
+
+export class UserIdParam {
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  id!: number;
+}
+
+export class AdminUpdateUserDto {
+  /** changing it revokes every token the user holds */
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
+  role?: Role;
+
+  /** a disabled user cannot log in and its tokens answer 1007 */
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
