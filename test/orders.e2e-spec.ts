@@ -4,7 +4,7 @@ import { Order } from '../src/ticketing/entities/order.entity';
 import { HoldSweepService } from '../src/ticketing/hold-sweep.service';
 import { givenShowtime, givenUser, GivenUser } from './support/factories';
 import { bootTestApp, TestApp } from './support/test-app';
-import { API, buyTickets, claimsOf, hold, lapse, orderRow, pay, soldCountOf } from './support/ticketing';
+import { API, buyTickets, claimsOf, hold, lapse, orderRow, pay, selectsDuring, soldCountOf } from './support/ticketing';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const isSqlite = process.env.TEST_DB_KIND !== 'mysql';
@@ -391,6 +391,22 @@ describe('Orders: hold, pay, cancel, refund, read (CONTRACT 7)', () => {
       expect(page1.body.data[0]).toMatchObject({ movieTitle: movie.title, startsAt: schedule.startsAt.toISOString() });
       const page2 = await t.http.get(`${API}/orders?page=2&pageSize=2`).set(dave.auth).expect(200);
       expect(page2.body.data.map((o: { id: number }) => o.id)).toEqual([ids[0]]);
+    });
+
+    it('should read a page with its showtimes in one query (and one count), however many orders it holds', async () => {
+      const frank = await givenUser(t);
+      for (let i = 0; i < 4; i++) {
+        const { schedule } = await givenShowtime(t);
+        await buyTickets(t.http, frank, schedule.id, [{ row: 1, col: 1 }]);
+      }
+      let titles: string[] = [];
+      const selects = await selectsDuring(t.db, /orders/i, async () => {
+        const res = await t.http.get(`${API}/orders`).set(frank.auth).expect(200);
+        titles = res.body.data.map((o: { movieTitle: string }) => o.movieTitle);
+      });
+      expect(titles).toHaveLength(4);
+      expect(new Set(titles).size).toBe(4);
+      expect(selects).toHaveLength(2);
     });
 
     it('should filter by status, counting a lapsed pending order as expired', async () => {

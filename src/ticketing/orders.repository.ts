@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { Hall, SeatPosition } from '../halls/entities/hall.entity';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
@@ -154,7 +154,7 @@ export class OrdersRepository {
       .innerJoin('s.movie', 'm')
       .innerJoin('s.hall', 'h')
       .innerJoin('s.cinema', 'c')
-      .addSelect(['s.id', 's.startsAt', 'm.id', 'm.title', 'h.id', 'h.name', 'c.id', 'c.name', 'c.ownerId']);
+      .addSelect(['s.id', 's.startsAt', 'm.id', 'm.title', 'h.id', 'h.name', 'h.deletedAt', 'c.id', 'c.name', 'c.ownerId']);
   }
 }
 
@@ -178,6 +178,12 @@ function applyStatusFilter(query: SelectQueryBuilder<Order>, status: OrderStatus
   }
 }
 
+/** A deleted hall's name carries a `~<id>` suffix (freeing the name); its old orders show the name they ran under. */
+function hallNameOf(hall: Pick<Hall, 'id' | 'name' | 'deletedAt'>): string {
+  const suffix = `~${hall.id}`;
+  return hall.deletedAt && hall.name.endsWith(suffix) ? hall.name.slice(0, -suffix.length) : hall.name;
+}
+
 function toView(order: Order): OrderView {
   const schedule = order.schedule!;
   return {
@@ -185,7 +191,7 @@ function toView(order: Order): OrderView {
     show: {
       movieTitle: schedule.movie!.title,
       cinemaName: schedule.cinema!.name,
-      hallName: schedule.hall!.name,
+      hallName: hallNameOf(schedule.hall!),
       startsAt: schedule.startsAt,
     },
     cinemaOwnerId: schedule.cinema!.ownerId,

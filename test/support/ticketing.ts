@@ -52,3 +52,19 @@ export async function lapse(db: DataSource, orderId: number, agoMs = 1000): Prom
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The SELECT statements matching `pattern` that `work` sends (every statement passes the data source's logger). */
+export async function selectsDuring(db: DataSource, pattern: RegExp, work: () => Promise<unknown>): Promise<string[]> {
+  const selects: string[] = [];
+  const logger = db.logger;
+  const original = logger.logQuery.bind(logger);
+  logger.logQuery = (query: string) => {
+    if (/^\s*SELECT/i.test(query) && pattern.test(query)) selects.push(query);
+  };
+  try {
+    await work();
+  } finally {
+    logger.logQuery = original;
+  }
+  return selects;
+}
