@@ -1,9 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsPositive, Max, Min, ValidateIf } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNumber, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { IsCalendarDay, IsInstantWithOffset } from '../../common/time';
 
 const MAX_PRICE_YUAN = 100_000;
+/** More than 0 with at most 2 decimals is at least one fen. */
+const MIN_PRICE_YUAN = 0.01;
 const given = (_: object, value: unknown) => value !== undefined;
 
 export class CreateScheduleDto {
@@ -15,13 +18,15 @@ export class CreateScheduleDto {
   @Min(1)
   hallId!: number;
 
-  /** with an offset, e.g. 2026-12-01T19:30:00+08:00; not in the past */
+  /** with an offset; not in the past */
+  @ApiProperty({ example: '2026-12-01T19:30:00+08:00' })
   @IsInstantWithOffset()
   startsAt!: string;
 
   /** yuan per ticket, more than 0, at most 2 decimals */
+  @ApiProperty({ example: 45.5 })
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @IsPositive()
+  @Min(MIN_PRICE_YUAN)
   @Max(MAX_PRICE_YUAN)
   price!: number;
 }
@@ -29,6 +34,7 @@ export class CreateScheduleDto {
 /** Moving (time or hall) is refused once tickets are sold or held; a price change reaches new orders only. */
 export class UpdateScheduleDto {
   /** with an offset; not in the past */
+  @ApiPropertyOptional({ example: '2026-12-01T19:30:00+08:00' })
   @ValidateIf(given)
   @IsInstantWithOffset()
   startsAt?: string;
@@ -36,7 +42,7 @@ export class UpdateScheduleDto {
   /** yuan per ticket, more than 0, at most 2 decimals */
   @ValidateIf(given)
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
-  @IsPositive()
+  @Min(MIN_PRICE_YUAN)
   @Max(MAX_PRICE_YUAN)
   price?: number;
 
