@@ -20,6 +20,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { HallsModule } from './halls/halls.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { TicketingModule } from './ticketing/ticketing.module';
+import { DemoDataModule } from './demo/demo-data.module';
 import { BoxOfficeModule } from './box-office/box-office.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 
@@ -68,6 +69,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     SchedulesModule,
     TicketingModule,
     BoxOfficeModule,
+    DemoDataModule,
   ],
   providers: [
     // Registered here, ahead of AuthModule's auth guard: global guards run in registration order.
