@@ -1,8 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class PageQueryDto {
-  /** 1-based page number */
+  @ApiPropertyOptional({ description: '1-based page number', default: 1, minimum: 1, type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -10,7 +11,7 @@ export class PageQueryDto {
   @Max(1_000_000)
   page: number = 1;
 
-  /** items per page */
+  @ApiPropertyOptional({ description: 'items per page', default: 20, minimum: 1, maximum: 100, type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -32,7 +32,9 @@ export function buildDataSourceOptions(settings: DatabaseSettings, flavor: Mysql
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
-    logging: ['error' as const],
+    // Failed statements surface as exceptions: expected ones (duplicate keys) are mapped to business
+    // codes, unexpected ones are logged once by the exception filter with the request id.
+    logging: false,
   };
   if (kind === 'mysql') {
     return {
