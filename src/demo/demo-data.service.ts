@@ -6,17 +6,10 @@ import { PasswordService } from '../auth/password.service';
 import { Cinema } from '../catalog/entities/cinema.entity';
 import { Movie } from '../catalog/entities/movie.entity';
 import type { Role } from '../common/decorators/auth.decorators';
-import { addDays, localDay } from '../common/time';
 import { EnvironmentVariables } from '../config/env.validation';
 import { TransactionRunner } from '../database/transaction-runner';
-import { Hall } from '../halls/entities/hall.entity';
-import { Schedule } from '../schedules/entities/schedule.entity';
+import { writeDemoCatalog } from './demo-writer';
 import { User } from '../users/entities/user.entity';
-import { DEMO_CINEMAS, DEMO_HALLS, DEMO_MOVIES } from './demo-catalog';
-import { planShowtimes } from './demo-plan';
-
-const SHOWTIME_DAYS = 7;
-const INSERT_CHUNK = 100;
 
 export interface DemoAccount {
   name: string;
@@ -105,7 +98,10 @@ export class DemoDataService implements OnApplicationBootstrap {
           tokenVersion: 0,
         })),
       );
-      const counts = await this.seedCatalog(manager, merchant.id);
+      const counts = await writeDemoCatalog(manager, merchant.id, {
+        timeZone: this.config.get('APP_TIMEZONE', { infer: true }),
+        cleaningMinutes: this.config.get('CLEANING_MINUTES', { infer: true }),
+      });
       this.logger.log(
         `demo data: ${counts.cinemas} cinemas, ${counts.halls} halls, ${counts.movies} movies, ${counts.showtimes} showtimes`,
       );
@@ -121,57 +117,5 @@ export class DemoDataService implements OnApplicationBootstrap {
       manager.countBy(User, { role: Not('admin') }),
     ]);
     return cinemas + movies + users === 0;
-  }
-
-  private async seedCatalog(manager: EntityManager, ownerId: number) {
-    const timeZone = this.config.get('APP_TIMEZONE', { infer: true });
-    const today = localDay(new Date(), timeZone);
-    const cinemas = await manager.save(
-      Cinema,
-      DEMO_CINEMAS.map((c, i) => ({
-        ...c,
-        ownerId,
-        status: 'active' as const,
-        logoUrl: null,
-        website: null,
-        contactPhone: c.tel,
-        paymentAccount: `DEMO-SETTLEMENT-${String(i + 1).padStart(4, '0')}`,
-      })),
-    );
-    const halls = await manager.save(
-      Hall,
-      cinemas.flatMap((cinema) =>
-        DEMO_HALLS.map((h) => ({
-          ...h,
-          cinemaId: cinema.id,
-          seatCount: h.rows * h.cols - h.disabledSeats.length,
-          deletedAt: null,
-        })),
-      ),
-    );
-    const movies = await manager.save(
-      Movie,
-      DEMO_MOVIES.map((m, i) => ({
-        title: m.title,
-        director: m.director,
-        actors: m.actors,
-        durationMinutes: m.durationMinutes,
-        posterUrl: `https://picsum.photos/seed/ttms-movie-${i + 1}/400/600`,
-        description: m.description,
-        releaseDate: addDays(today, m.releaseInDays),
-        offDate: m.offInDays === null ? null : addDays(today, m.offInDays),
-        genres: m.genres,
-      })),
-    );
-    const showtimes = planShowtimes(halls, movies, {
-      firstDay: addDays(today, 1),
-      days: SHOWTIME_DAYS,
-      timeZone,
-      cleaningMinutes: this.config.get('CLEANING_MINUTES', { infer: true }),
-    });
-    for (let i = 0; i < showtimes.length; i += INSERT_CHUNK) {
-      await manager.insert(Schedule, showtimes.slice(i, i + INSERT_CHUNK));
-    }
-    return { cinemas: cinemas.length, halls: halls.length, movies: movies.length, showtimes: showtimes.length };
   }
 }
