@@ -3,6 +3,7 @@ import { VerificationCode } from '../src/auth/entities/verification-code.entity'
 import { localDay } from '../src/common/time';
 import {
   AccountsTestApp,
+  allowResend as allowResendTo,
   bootAccountsApp,
   CAPTCHA_ANSWER,
   GOOD_PASSWORD,
@@ -36,8 +37,7 @@ describe('SMS and email codes (CONTRACT 2)', () => {
     a.t.http.post('/api/v1/auth/email-code').send({ email, purpose });
   const codesOf = (target: string) =>
     a.t.db.getRepository(VerificationCode).find({ where: { target }, order: { id: 'ASC' } });
-  const allowResend = (target: string) =>
-    a.t.db.getRepository(CodeTarget).update({ target }, { lastSentAt: new Date(Date.now() - 31_000) });
+  const allowResend = (target: string) => allowResendTo(a.t, target);
   const registerWith = (phone: string, code: string) =>
     a.t.http.post('/api/v1/auth/register').send({ name: newName(), password: GOOD_PASSWORD, phone, smsCode: code });
 

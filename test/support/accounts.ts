@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { CodeTarget } from '../../src/auth/entities/code-target.entity';
 import { bootTestApp, TestApp, unique } from './test-app';
 
 /** The answer of every captcha in e2e runs (CAPTCHA_FIXED_CODE in test/support/test-app.ts). */
@@ -171,7 +172,16 @@ export async function registerByPhone(
   };
 }
 
-export async function loginWithPassword(t: TestApp, account: string, password: string) {
+/** Logs in the way a client does (a fresh captcha each time) and expects `status`. */
+export async function loginWithPassword(t: TestApp, account: string, password: string, status = 200) {
   const captchaId = await newCaptcha(t);
-  return t.http.post('/api/v1/auth/login').send({ account, password, captchaId, captchaCode: CAPTCHA_ANSWER });
+  return t.http
+    .post('/api/v1/auth/login')
+    .send({ account, password, captchaId, captchaCode: CAPTCHA_ANSWER })
+    .expect(status);
+}
+
+/** Moves the target's last send 31 s back, so that the resend interval no longer holds. */
+export async function allowResend(t: TestApp, target: string): Promise<void> {
+  await t.db.getRepository(CodeTarget).update({ target }, { lastSentAt: new Date(Date.now() - 31_000) });
 }

@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { AdminBootstrapService } from '../src/auth/admin-bootstrap.service';
+import { User } from '../src/users/entities/user.entity';
+import { CAPTCHA_ANSWER, loginWithPassword, newEmail, newPhone } from './support/accounts';
+import { givenUser } from './support/factories';
+import { bootTestApp, TestApp, unique } from './support/test-app';
+
+/** CONTRACT 9: first admin, per-IP rate limits, codes in the log without SMTP_URL / with SMS_DRIVER=log. */
+describe('Accounts operations (CONTRACT 9)', () => {
+  const adminName = unique('boss_');
+  const adminPassword = 'Admin12345';
+  let t: TestApp;
+  let logged: string[];
+
+  beforeAll(async () => {
+    logged = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => {
+      logged.push(String(message));
+    });
+    t = await bootTestApp({
+      RATE_LIMITS: 'on',
+      ADMIN_NAME: adminName,
+      ADMIN_PASSWORD: adminPassword,
+      SMS_DRIVER: 'log',
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    jest.restoreAllMocks();
+  });
+
+  /** Each test acts from its own client address (trusted from loopback), so budgets never mix. */
+  const fromIp = () => `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+
+  it('should create the first admin at start-up, once, even when instances start together', async () => {
+    const admins = () => t.db.getRepository(User).findBy({ nameKey: adminName.toLowerCase() });
+    expect((await admins()).map((u) => u.role)).toEqual(['admin']);
+    const bootstrap = t.app.get(AdminBootstrapService);
+    await bootstrap.onApplicationBootstrap();
+    expect(await admins()).toHaveLength(1);
+    await t.db.getRepository(User).delete({ nameKey: adminName.toLowerCase() });
+    await Promise.all([1, 2, 3].map(() => bootstrap.onApplicationBootstrap()));
+    expect(await admins()).toHaveLength(1);
+    const session = await loginWithPassword(t, adminName, adminPassword);
+    expect(session.body.data.user.role).toBe('admin');
+  });
+
+  it('should answer 429 + 1012 with Retry-After past the captcha budget of one address', async () => {
+    const ip = fromIp();
+    for (let i = 0; i < 30; i++) await t.http.get('/api/v1/captcha').set('X-Forwarded-For', ip).expect(200);
+    const limited = await t.http.get('/api/v1/captcha').set('X-Forwarded-For', ip).expect(429);
+    expect(limited.body).toEqual({ code: 1012, msg: expect.any(String), data: null });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await t.http.get('/api/v1/captcha').set('X-Forwarded-For', fromIp()).expect(200);
+    const verify = { captchaId: 'x', code: 'abcd' };
+    await t.http.post('/api/v1/captcha/verify').set('X-Forwarded-For', ip).send(verify).expect(200);
+  });
+
+  it('should limit login attempts per address before the auth guard looks at the request', async () => {
+    const ip = fromIp();
+    const attempt = () =>
+      t.http
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', ip)
+        .send({ account: 'x', password: 'y', captchaId: 'none', captchaCode: 'abcd' });
+    for (let i = 0; i < 10; i++) expect((await attempt()).body.code).toBe(1009);
+    expect((await attempt().expect(429)).body.code).toBe(1012);
+    const malformedAuth = await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', ip)
+      .set('Authorization', 'Basic abc')
+      .send({});
+    expect([malformedAuth.status, malformedAuth.body.code]).toEqual([429, 1012]);
+  });
+
+  it('should limit code requests per address', async () => {
+    const ip = fromIp();
+    const ask = () =>
+      t.http
+        .post('/api/v1/auth/email-code')
+        .set('X-Forwarded-For', ip)
+        .send({ email: newEmail(), purpose: 'register' });
+    for (let i = 0; i < 5; i++) await ask().expect(200);
+    expect((await ask().expect(429)).body.code).toBe(1012);
+  });
+
+  it('should not limit routes outside the captcha, code and login endpoints', async () => {
+    const u = await givenUser(t);
+    for (let i = 0; i < 40; i++) await t.http.get('/api/v1/users/me').set(u.auth).expect(200);
+  });
+
+  it('should write email codes to the log without SMTP_URL and SMS codes with SMS_DRIVER=log', async () => {
+    const email = newEmail().toLowerCase();
+    await t.http
+      .post('/api/v1/auth/email-code')
+      .set('X-Forwarded-For', fromIp())
+      .send({ email, purpose: 'register' })
+      .expect(200);
+    expect(logged.some((line) => line.includes(email) && /\b\d{6}\b/.test(line))).toBe(true);
+    const phone = newPhone();
+    const captcha = await t.http.get('/api/v1/captcha').set('X-Forwarded-For', fromIp()).expect(200);
+    await t.http
+      .post('/api/v1/auth/sms-code')
+      .set('X-Forwarded-For', fromIp())
+      .send({ phone, purpose: 'register', captchaId: captcha.body.data.captchaId, captchaCode: CAPTCHA_ANSWER })
+      .expect(200);
+    expect(logged.some((line) => line.includes(phone) && /\b\d{6}\b/.test(line))).toBe(true);
+  });
+});
