@@ -2,6 +2,7 @@ import { SeatClaim } from '../src/ticketing/entities/seat-claim.entity';
 import { Order } from '../src/ticketing/entities/order.entity';
 import { givenShowtime, givenUser } from './support/factories';
 import { expectConsistentSellOut, sellOut } from './support/sell-out';
+import { spawnApps, SpawnedApp } from './support/spawn-app';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, buyTickets, claimsOf, hold, orderRow, pay, soldCountOf } from './support/ticketing';
 
@@ -151,4 +152,46 @@ describe('Ticketing races (CONTRACT 7)', () => {
     ]);
     expect(await t.db.getRepository(SeatClaim).countBy({ scheduleId: showtime.schedule.id })).toBe(19);
   }, 90_000);
+
+  // Several instances on one database: only MySQL/MariaDB can be shared by separate processes here.
+  if (process.env.TEST_DB_KIND === 'mysql') {
+    describe('with two app processes sharing the MySQL database', () => {
+      let apps: SpawnedApp[] = [];
+
+      beforeAll(async () => {
+        apps = await spawnApps(2, {
+          DATABASE_URL: process.env.TEST_MYSQL_DATABASE_URL as string,
+          JWT_SECRET: process.env.JWT_SECRET as string,
+          ORDER_HOLD_SECONDS: String(HOLD_SECONDS),
+          SWEEP_SECONDS: '1',
+        });
+      }, 180_000);
+
+      afterAll(async () => {
+        await Promise.all(apps.map((app) => app.stop()));
+      });
+
+      it('should sell out a small hall to clients alternating between the two processes', async () => {
+        const showtime = await givenShowtime(t, { hall: { rows: 4, cols: 5, disabledSeats: [{ row: 4, col: 5 }] } });
+        const customers = await users(10);
+        const stats = await sellOut({
+          agents: apps.map((app) => app.http),
+          db: t.db,
+          customers,
+          showtime,
+          holdSeconds: HOLD_SECONDS,
+          chaosHolds: 40,
+          timeLimitMs: 40_000,
+        });
+        expect(stats.unexpected).toEqual([]);
+        expect(stats.abandoned).toBeGreaterThan(0);
+        await expectConsistentSellOut(t.db, showtime);
+        for (const app of apps) {
+          const seats = (await app.http.get(`${API}/schedules/${showtime.schedule.id}/seats`).expect(200)).body.data
+            .seats;
+          expect(seats.filter((s: { status: string }) => s.status === 'sold')).toHaveLength(19);
+        }
+      }, 90_000);
+    });
+  }
 });

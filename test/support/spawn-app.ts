@@ -1,0 +1,156 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+
+const ROOT = join(__dirname, '..', '..');
+const START_TIMEOUT_MS = 60_000;
+
+export interface SpawnedApp {
+  port: number;
+  url: string;
+  http: TestAgent;
+  stop: () => Promise<void>;
+}
+
+let build: Promise<string> | undefined;
+
+/**
+ * Compiles the app the way production does (`npx nest build`), once per test process, and answers a
+ * private copy of dist/: other work in the same tree (npm start, the OpenAPI export) rebuilds dist/
+ * and deletes it first, which would pull files from under running processes.
+ */
+export function buildOnce(): Promise<string> {
+  build ??= (async () => {
+    for (let attempt = 1; ; attempt++) {
+      await nestBuild();
+      const copy = mkdtempSync(join(tmpdir(), 'ttms-dist-'));
+      cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+      // The copy runs from outside the tree, so it needs the tree's packages beside it.
+      symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      const missing = missingOutputs(copy);
+      if (!missing.length) {
+        process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+        return copy;
+      }
+      rmSync(copy, { recursive: true, force: true });
+      if (attempt >= 3) throw new Error(`nest build left out ${missing.slice(0, 5).join(', ')}`);
+    }
+  })();
+  return build;
+}
+
+function nestBuild(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    execFile('npx', ['nest', 'build'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`nest build failed:\n${stdout}\n${stderr}`));
+      else resolve();
+    });
+  });
+}
+
+/** Sources without their compiled file in `out` (a build raced by another one). */
+function missingOutputs(out: string, dir = join(ROOT, 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return missingOutputs(out, path);
+    if (!entry.name.endsWith('.ts') || entry.name.endsWith('.spec.ts') || entry.name.endsWith('.d.ts')) return [];
+    const compiled = join(out, relative(join(ROOT, 'src'), path)).replace(/\.ts$/, '.js');
+    return existsSync(compiled) ? [] : [relative(ROOT, path)];
+  });
+}
+
+/**
+ * Starts `count` real server processes (`node main.js` of the built copy) on one database, each on its own free
+ * port, and waits until each answers its health check. `env` must carry DATABASE_URL and JWT_SECRET
+ * (the same secret as the tokens the test issues); the rest defaults to a quiet test setup.
+ */
+export async function spawnApps(count: number, env: Record<string, string>): Promise<SpawnedApp[]> {
+  const dist = await buildOnce();
+  const apps: SpawnedApp[] = [];
+  try {
+    for (let i = 0; i < count; i++) apps.push(await spawnApp(dist, env));
+  } catch (error) {
+    await Promise.all(apps.map((app) => app.stop()));
+    throw error;
+  }
+  return apps;
+}
+
+async function spawnApp(dist: string, env: Record<string, string>): Promise<SpawnedApp> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ttms-spawned-'));
+  const child = spawn(process.execPath, [join(dist, 'main.js')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DB_MIGRATIONS_RUN: 'false',
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'silent',
+      DEMO_DATA: 'false',
+      UPLOADS_DIR: join(dir, 'uploads'),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await terminate(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilHealthy(url, child, () => stderr);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, url, http: request(url), stop };
+}
+
+async function waitUntilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app process exited with ${child.exitCode}:\n${stderr()}`);
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`app process did not answer ${url}/api/v1/health within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
+}
+
+/** SIGTERM (the app's shutdown hooks close the pool), SIGKILL if it has not exited after 10 s. */
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
