@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AccountsCleanupService } from '../src/auth/accounts-cleanup.service';
 import { AdminBootstrapService } from '../src/auth/admin-bootstrap.service';
+import { Captcha } from '../src/auth/entities/captcha.entity';
+import { CodeTarget } from '../src/auth/entities/code-target.entity';
+import { RevokedToken } from '../src/auth/entities/revoked-token.entity';
+import { VerificationCode } from '../src/auth/entities/verification-code.entity';
 import { User } from '../src/users/entities/user.entity';
 import { CAPTCHA_ANSWER, loginWithPassword, newEmail, newPhone } from './support/accounts';
 import { givenUser } from './support/factories';
@@ -106,5 +112,38 @@ describe('Accounts operations (CONTRACT 9)', () => {
       .send({ phone, purpose: 'register', captchaId: captcha.body.data.captchaId, captchaCode: CAPTCHA_ANSWER })
       .expect(200);
     expect(logged.some((line) => line.includes(phone) && /\b\d{6}\b/.test(line))).toBe(true);
+  });
+
+  it('should purge expired captchas, logout entries, old codes and idle counters, and keep live ones', async () => {
+    const past = new Date(Date.now() - 3 * 86_400_000);
+    const future = new Date(Date.now() + 60_000);
+    const [oldId, liveId] = [randomUUID(), randomUUID()];
+    await t.db.getRepository(Captcha).insert([
+      { id: oldId, answerHash: 'x'.repeat(64), expiresAt: past },
+      { id: liveId, answerHash: 'x'.repeat(64), expiresAt: future },
+    ]);
+    await t.db.getRepository(RevokedToken).insert([
+      { tokenId: oldId, userId: 1, expiresAt: past },
+      { tokenId: liveId, userId: 1, expiresAt: future },
+    ]);
+    const [oldTarget, liveTarget] = [newPhone(), newPhone()];
+    await t.db.getRepository(CodeTarget).insert([
+      { target: oldTarget, lastSentAt: past, day: '2026-01-01', sentToday: 1 },
+      { target: liveTarget, lastSentAt: new Date(), day: '2026-01-01', sentToday: 1 },
+    ]);
+    await t.db.getRepository(VerificationCode).insert([
+      { target: oldTarget, purpose: 'login', codeHash: 'x'.repeat(64), expiresAt: past, createdAt: past },
+      { target: liveTarget, purpose: 'login', codeHash: 'x'.repeat(64), expiresAt: future, createdAt: new Date() },
+    ]);
+    await t.app.get(AccountsCleanupService).purge();
+    expect((await t.db.getRepository(Captcha).findBy([{ id: oldId }, { id: liveId }])).map((c) => c.id)).toEqual([
+      liveId,
+    ]);
+    const tokens = await t.db.getRepository(RevokedToken).findBy([{ tokenId: oldId }, { tokenId: liveId }]);
+    expect(tokens.map((r) => r.tokenId)).toEqual([liveId]);
+    const targets = await t.db.getRepository(CodeTarget).findBy([{ target: oldTarget }, { target: liveTarget }]);
+    expect(targets.map((r) => r.target)).toEqual([liveTarget]);
+    const codes = await t.db.getRepository(VerificationCode).findBy([{ target: oldTarget }, { target: liveTarget }]);
+    expect(codes.map((r) => r.target)).toEqual([liveTarget]);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
@@ -41,6 +41,7 @@ export class UsersController {
   @ApiBody({ type: AvatarUploadDto })
   @ApiOperation({ summary: 'Upload a new avatar (PNG, JPEG, WebP or GIF by content, at most 2 MiB: else 413 + 1002)' })
   @ApiEnvelope(AvatarDto)
+  @ApiResponse({ status: 413, description: '1002: file over 2 MiB' })
   uploadAvatar(@CurrentUser() user: AuthUser, @UploadedFile() file: UploadedAvatar | undefined): Promise<AvatarDto> {
     return this.avatars.replace(user.id, file);
   }

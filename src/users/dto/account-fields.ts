@@ -33,7 +33,12 @@ export const IsAccountName = ({ required = true }: FieldOptions = {}) =>
 
 export const IsMainlandPhone = ({ required = true }: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ required, example: '13800138000', description: 'mainland China mobile number, 11 digits' }),
+    ApiProperty({
+      required,
+      example: '13800138000',
+      pattern: PHONE_PATTERN.source,
+      description: 'mainland mobile number',
+    }),
     Transform(trim),
     IsString(),
     Matches(PHONE_PATTERN, { message: 'phone must be a mainland mobile number like 13800138000' }),
@@ -74,7 +79,7 @@ export const IsNickname = ({ required = true }: FieldOptions = {}) =>
 /** A 6-digit verification code. */
 export const IsVerificationCode = (field = 'code', { required = true }: FieldOptions = {}) =>
   applyDecorators(
-    ApiProperty({ required, example: '123456', description: '6 digits, from the SMS or email' }),
+    ApiProperty({ required, example: '123456', pattern: '^\\d{6}$', description: '6 digits, from the SMS or email' }),
     IsString(),
     Matches(/^\d{6}$/, { message: `${field} must be 6 digits` }),
   );
