@@ -2,7 +2,7 @@ import { SeatClaim } from '../src/ticketing/entities/seat-claim.entity';
 import { Order } from '../src/ticketing/entities/order.entity';
 import { givenShowtime, givenUser } from './support/factories';
 import { expectConsistentSellOut, sellOut } from './support/sell-out';
-import { spawnApps, SpawnedApp } from './support/spawn-app';
+import { spawnApps, SpawnedApp, stopApps } from './support/spawn-app';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, buyTickets, claimsOf, hold, orderRow, pay, soldCountOf } from './support/ticketing';
 
@@ -168,7 +168,7 @@ describe('Ticketing races (CONTRACT 7)', () => {
       }, 180_000);
 
       afterAll(async () => {
-        await Promise.all(apps.map((app) => app.stop()));
+        await stopApps(apps);
       });
 
       it('should sell out a small hall to clients alternating between the two processes', async () => {

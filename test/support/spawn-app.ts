@@ -32,15 +32,20 @@ export function buildOnce(): Promise<string> {
       // The copy runs from outside the tree, so it needs the tree's packages beside it.
       symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
       const missing = missingOutputs(copy);
-      if (!missing.length) {
-        process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
-        return copy;
-      }
+      if (!missing.length) return copy;
       rmSync(copy, { recursive: true, force: true });
       if (attempt >= 3) throw new Error(`nest build left out ${missing.slice(0, 5).join(', ')}`);
     }
   })();
   return build;
+}
+
+/** Stops the processes and removes the built copy (the next spawnApps builds again). */
+export async function stopApps(apps: SpawnedApp[]): Promise<void> {
+  await Promise.all(apps.map((app) => app.stop()));
+  const copy = await build?.catch(() => undefined);
+  build = undefined;
+  if (copy) rmSync(copy, { recursive: true, force: true });
 }
 
 function nestBuild(): Promise<void> {
