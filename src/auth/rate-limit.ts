@@ -1,4 +1,5 @@
-import { applyDecorators, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ConfigService } from '@nestjs/config';
 import {
   Throttle,
@@ -41,11 +42,40 @@ export class RateLimitGuard extends ThrottlerGuard {
 }
 
 /**
- * The hit counters live in this process's memory: fine for one instance. Several instances need a
- * shared store (Redis): return it here, everything else stays as it is.
+ * With REDIS_URL the hit counters live in Redis, so that a limit holds across instances. If Redis
+ * fails, counting falls back to this process's memory rather than failing logins.
  */
-function rateLimitStorage(): ThrottlerStorage {
-  return new ThrottlerStorageService();
+class SharedThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+  private readonly local = new ThrottlerStorageService();
+  private readonly redis: ThrottlerStorageRedisService;
+
+  constructor(url: string) {
+    this.redis = new ThrottlerStorageRedisService(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      keyPrefix: 'ttms:rl:',
+    });
+    this.redis.redis.on('error', (error: Error) => this.logger.warn(`redis: ${error.message}`));
+  }
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string) {
+    try {
+      return await this.redis.increment(key, ttl, limit, blockDuration, name);
+    } catch (error) {
+      this.logger.warn(`rate limit counted locally: ${(error as Error).message}`);
+      return this.local.increment(key, ttl, limit, blockDuration, name);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.redis.onModuleDestroy();
+    this.local.onApplicationShutdown();
+  }
+}
+
+function rateLimitStorage(redisUrl: string | undefined): ThrottlerStorage {
+  return redisUrl ? new SharedThrottlerStorage(redisUrl) : new ThrottlerStorageService();
 }
 
 export function rateLimitOptions(config: ConfigService<EnvironmentVariables, true>): ThrottlerModuleOptions {
@@ -53,7 +83,7 @@ export function rateLimitOptions(config: ConfigService<EnvironmentVariables, tru
   return {
     throttlers: [{ name: 'default', ...RATE_LIMITS.login }],
     skipIf: () => !enabled,
-    storage: rateLimitStorage(),
+    storage: rateLimitStorage(config.get('REDIS_URL', { infer: true })),
     errorMessage: 'too many requests from this address, retry later',
   };
 }
