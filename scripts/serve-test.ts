@@ -1,0 +1,215 @@
+/**
+ * A real server for the integration runs (newman flows, the Swagger UI browser test): builds dist/ when it
+ * is missing or older than the sources, starts `node dist/main.js` on a fresh temporary SQLite file with
+ * the test knobs of CONTRACT section 9, and runs an SMS inbox that the server's webhook driver posts codes
+ * to, so that a client can read them back at `GET /codes/:phone`.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..');
+export const CAPTCHA_CODE = 'abcd';
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string;
+  /** origin + /api/v1 */
+  baseUrl: string;
+  /** where GET /codes/:phone answers the last SMS code sent to that phone */
+  smsInboxUrl: string;
+  admin: { name: string; password: string };
+  captchaCode: string;
+  /** the server's output so far, to print when something fails */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The same rule as `npm start`: build when dist/main.js is missing or older than any source or config file. */
+export function ensureBuilt(): void {
+  const entry = join(ROOT, 'dist', 'main.js');
+  const configs = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+  const sourceTime = Math.max(newestMtime(join(ROOT, 'src')), ...configs.map((f) => statSync(join(ROOT, f)).mtimeMs));
+  if (existsSync(entry) && statSync(entry).mtimeMs >= sourceTime) return;
+  process.stdout.write('Building (dist/ is missing or stale)...\n');
+  const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error(`nest build failed with status ${build.status}`);
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await close(probe);
+  return port;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+interface SmsMessage {
+  phone: string;
+  code: string;
+  purpose: string;
+}
+
+/** POST anything `{ phone, code, purpose }` (the webhook SMS driver); GET /codes/:phone reads the last one. */
+async function startSmsInbox(): Promise<{ url: string; server: Server }> {
+  const lastByPhone = new Map<string, SmsMessage>();
+  const send = (response: ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+  };
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://inbox');
+    const codeRead = /^\/codes\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && codeRead) {
+      const message = lastByPhone.get(decodeURIComponent(codeRead[1]));
+      if (message) send(response, 200, message);
+      else send(response, 404, { error: 'no code sent to that phone yet' });
+      return;
+    }
+    if (request.method !== 'POST') return send(response, 405, { error: 'POST an SMS or GET /codes/:phone' });
+    readBody(request)
+      .then((text) => {
+        const message = JSON.parse(text) as SmsMessage;
+        if (typeof message.phone !== 'string' || typeof message.code !== 'string') throw new Error('phone and code');
+        lastByPhone.set(message.phone, message);
+        send(response, 200, { received: true });
+      })
+      .catch(() => send(response, 400, { error: 'expected JSON { phone, code, purpose }' }));
+  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with status ${child.exitCode} while starting`);
+    try {
+      const response = await fetch(`${origin}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the server did not answer /api/v1/health within ${timeoutMs / 1000} s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'ttms-it-'));
+  const inbox = await startSmsInbox();
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const admin = { name: 'it_admin', password: 'Adm1nPassw0rd' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_PATH: join(dir, 'ttms.sqlite'),
+    UPLOADS_DIR: join(dir, 'uploads'),
+    DEMO_DATA: 'false',
+    CAPTCHA_FIXED_CODE: CAPTCHA_CODE,
+    RATE_LIMITS: 'off',
+    ADMIN_NAME: admin.name,
+    ADMIN_PASSWORD: admin.password,
+    SMS_DRIVER: 'webhook',
+    SMS_WEBHOOK_URL: `${inbox.url}/sms`,
+    JWT_SECRET: 'integration-runs-only-secret',
+    ARGON2_MEMORY_KIB: '4096',
+    ARGON2_TIME_COST: '1',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  // A fresh embedded database every run, whatever the caller's shell points at.
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) delete env[name];
+
+  let output = '';
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env, stdio: 'pipe' });
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+
+  const stop = async () => {
+    await stopChild(child);
+    await close(inbox.server);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(origin, child, 60_000);
+  } catch (error) {
+    await stop();
+    process.stderr.write(output);
+    throw error;
+  }
+  return {
+    origin,
+    baseUrl: `${origin}/api/v1`,
+    smsInboxUrl: inbox.url,
+    admin,
+    captchaCode: CAPTCHA_CODE,
+    output: () => output,
+    stop,
+  };
+}
+
+/** Runs `work` against a fresh server and always stops the server, also on Ctrl-C. */
+export async function withTestServer<T>(work: (server: TestServer) => Promise<T>): Promise<T> {
+  const server = await startTestServer();
+  const interrupt = () => {
+    void server.stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    return await work(server);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await server.stop();
+  }
+}
