@@ -6,6 +6,7 @@ import { ResultCode } from '../common/result-code';
 import { TransactionRunner } from '../database/transaction-runner';
 import { CheckInDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
+import { OrderViewsRepository } from './order-views.repository';
 import { OrdersRepository } from './orders.repository';
 import { TICKET_CODE_LENGTH } from './ticket-code';
 
@@ -16,13 +17,14 @@ const TICKET_CODE = new RegExp(`^\\d{${TICKET_CODE_LENGTH}}$`);
 export class CheckInService {
   constructor(
     private readonly runner: TransactionRunner,
+    private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly access: CinemaAccessService,
   ) {}
 
   async checkIn(user: AuthUser, dto: CheckInDto): Promise<OrderDto> {
     // A garbled scan is an invalid ticket, the same answer as an unknown code.
-    const view = TICKET_CODE.test(dto.ticketCode) ? await this.orders.findViewByTicketCode(dto.ticketCode) : null;
+    const view = TICKET_CODE.test(dto.ticketCode) ? await this.views.findViewByTicketCode(dto.ticketCode) : null;
     if (!view) throw new AppException(ResultCode.TicketInvalid, 'unknown ticket code');
     // Before any state is told: another cinema's merchant learns nothing, and the ticket stays usable.
     this.access.assertCanManage(user, { ownerId: view.cinemaOwnerId });

@@ -10,7 +10,8 @@ import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import type { Order } from './entities/order.entity';
 import { effectiveStatus } from './order-status';
-import { OrdersRepository, OrderView, PaidFields } from './orders.repository';
+import { OrderViewsRepository, OrderView } from './order-views.repository';
+import { OrdersRepository, PaidFields } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
@@ -26,6 +27,7 @@ export class OrderPaymentsService {
   constructor(
     private readonly runner: TransactionRunner,
     private readonly sales: ScheduleSalesService,
+    private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly ordersService: OrdersService,
@@ -60,7 +62,7 @@ export class OrderPaymentsService {
       const now = new Date();
       const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
       if (!paid) {
-        const current = await this.orders.findView(order.id, manager);
+        const current = await this.views.findView(order.id, manager);
         if (current?.order.status === 'paid') return toOrderDto(current.order, show, { isOwner: true, now });
         assertPayable(current?.order ?? order, now);
         throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { Page, RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
-import { ApiEnvelope } from '../common/swagger/api-envelope';
+import { ApiEnvelope, ApiErrors } from '../common/swagger/api-envelope';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { IdParam } from './dto/id-param.dto';
 import { ListOrdersQueryDto } from './dto/list-orders.dto';
@@ -50,11 +50,15 @@ export class OrdersController {
   @Get(':id/qrcode')
   @Auth()
   @ApiOperation({ summary: 'The ticket code as a QR image (PNG, or SVG with ?format=svg); owner only, once paid' })
-  @ApiProduces('image/png', 'image/svg+xml')
-  @ApiEnvelope(null, {
-    description: 'the image itself, not an envelope',
-    errors: [ResultCode.NotFound, ResultCode.OrderNotPayable],
+  @ApiResponse({
+    status: 200,
+    description: 'the QR image itself (no envelope); errors answer the JSON envelope',
+    content: {
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+      'image/svg+xml': { schema: { type: 'string' } },
+    },
   })
+  @ApiErrors(ResultCode.NotFound, ResultCode.OrderNotPayable)
   qrCode(
     @CurrentUser() user: AuthUser,
     @Param() { id }: IdParam,

@@ -9,16 +9,16 @@ import { ResultCode } from '../common/result-code';
 import { ListOrdersQueryDto } from './dto/list-orders.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { effectiveStatus } from './order-status';
-import { OrdersRepository, OrderView } from './orders.repository';
+import { OrderView, OrderViewsRepository } from './order-views.repository';
 
 /** Reading orders: the owner's list and detail, staff access to one order, and the ticket's QR code. */
 @Injectable()
 export class OrdersService {
-  constructor(private readonly orders: OrdersRepository) {}
+  constructor(private readonly views: OrderViewsRepository) {}
 
   async list(user: AuthUser, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
     const now = new Date();
-    const [views, total] = await this.orders.listByUser(user.id, { status: query.status, now }, pageWindow(query));
+    const [views, total] = await this.views.listByUser(user.id, { status: query.status, now }, pageWindow(query));
     return new Page(
       views.map((v) => toOrderDto(v.order, v.show, { isOwner: true, now })),
       total,
@@ -27,7 +27,7 @@ export class OrdersService {
 
   /** The owner, an admin, or the owner of the showtime's cinema; anyone else is told it does not exist. */
   async get(user: AuthUser, id: number): Promise<OrderDto> {
-    const view = await this.orders.findView(id);
+    const view = await this.views.findView(id);
     if (!view || (view.order.userId !== user.id && !canManage(user, { ownerId: view.cinemaOwnerId }))) {
       throw new AppException(ResultCode.NotFound, 'order not found');
     }
@@ -50,7 +50,7 @@ export class OrdersService {
 
   /** Owner-only actions: another user's order answers 1014, as if it did not exist. */
   async requireOwn(user: AuthUser, id: number): Promise<OrderView> {
-    const view = await this.orders.findView(id);
+    const view = await this.views.findView(id);
     if (!view || view.order.userId !== user.id) throw new AppException(ResultCode.NotFound, 'order not found');
     return view;
   }

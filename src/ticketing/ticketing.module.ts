@@ -8,6 +8,7 @@ import { OrderActionsController } from './order-actions.controller';
 import { OrderCancellationsService } from './order-cancellations.service';
 import { OrderPaymentsService } from './order-payments.service';
 import { OrdersController } from './orders.controller';
+import { OrderViewsRepository } from './order-views.repository';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { MockPaymentChannel } from './payment/mock-payment.channel';
@@ -22,6 +23,7 @@ import { SeatMapService } from './seat-map.service';
   controllers: [OrdersController, OrderActionsController, CheckInController, SeatMapController],
   providers: [
     OrdersRepository,
+    OrderViewsRepository,
     SeatClaimsRepository,
     SeatHoldsService,
     OrdersService,

@@ -5,7 +5,8 @@ import { ApiProperty } from '@nestjs/swagger';
 /** The most seats one request may hold; also the per-user cap of a showtime. */
 export const MAX_SEATS_PER_USER = 6;
 
-export class SeatPositionDto {
+/** A seat asked for in a hold (named apart from the halls' SeatChoiceDto: Swagger keys schemas by class name). */
+export class SeatChoiceDto {
   /** row, from 1 */
   @IsInt()
   @Min(1)
@@ -26,14 +27,14 @@ export class CreateOrderDto {
   scheduleId!: number;
 
   /** 1–6 distinct seats of the showtime's hall */
-  @ApiProperty({ type: [SeatPositionDto], minItems: 1, maxItems: MAX_SEATS_PER_USER })
+  @ApiProperty({ type: [SeatChoiceDto], minItems: 1, maxItems: MAX_SEATS_PER_USER })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_SEATS_PER_USER)
-  @ArrayUnique((seat: SeatPositionDto) => (seat && typeof seat === 'object' ? `${seat.row}:${seat.col}` : seat), {
+  @ArrayUnique((seat: SeatChoiceDto) => (seat && typeof seat === 'object' ? `${seat.row}:${seat.col}` : seat), {
     message: 'seats must be distinct',
   })
   @ValidateNested({ each: true })
-  @Type(() => SeatPositionDto)
-  seats!: SeatPositionDto[];
+  @Type(() => SeatChoiceDto)
+  seats!: SeatChoiceDto[];
 }
