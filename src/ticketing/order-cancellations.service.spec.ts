@@ -1,0 +1,70 @@
+import { ConfigService } from '@nestjs/config';
+import type { EntityManager } from 'typeorm';
+import { AppException } from '../common/app.exception';
+import type { AuthUser } from '../common/decorators/auth.decorators';
+import { EnvironmentVariables } from '../config/env.validation';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ScheduleSalesService } from '../schedules/schedule-sales.service';
+import type { Order } from './entities/order.entity';
+import { OrderCancellationsService } from './order-cancellations.service';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { SeatClaimsRepository } from './seat-claims.repository';
+
+describe('OrderCancellationsService.refund', () => {
+  const user: AuthUser = { id: 7, role: 'customer', tokenId: 't', expiresAt: new Date() };
+  const manager = {} as EntityManager;
+  const order = {
+    id: 1,
+    userId: 7,
+    scheduleId: 3,
+    status: 'paid',
+    seats: [{ row: 1, col: 1 }],
+    amountCents: 4550,
+    expiresAt: new Date(),
+    paidAt: new Date(),
+    ticketCode: '1234567812345678',
+    checkedInAt: null,
+    createdAt: new Date(),
+  };
+  const startingIn = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+  function setup(startsAt: Date, refunded = 1) {
+    const runner = { run: jest.fn((work: (m: EntityManager) => Promise<unknown>) => work(manager)) };
+    const orders = { markRefunded: jest.fn().mockResolvedValue(refunded) };
+    const sales = { adjustSoldCount: jest.fn() };
+    const claims = { deleteOfOrder: jest.fn() };
+    const show = { movieTitle: 'm', cinemaName: 'c', hallName: 'h', startsAt };
+    const views = { requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }) };
+    const config = { get: jest.fn().mockReturnValue(30) };
+    const service = new OrderCancellationsService(
+      runner as unknown as TransactionRunner,
+      sales as unknown as ScheduleSalesService,
+      orders as unknown as OrdersRepository,
+      claims as unknown as SeatClaimsRepository,
+      views as unknown as OrdersService,
+      config as unknown as ConfigService<EnvironmentVariables, true>,
+    );
+    return { service, runner, orders, sales, claims };
+  }
+
+  it('should refuse with 2007 inside the cutoff, without opening a transaction', async () => {
+    const { service, runner } = setup(startingIn(29));
+    await expect(service.refund(user, 1)).rejects.toMatchObject({ result: { code: 2007 } });
+    expect(runner.run).not.toHaveBeenCalled();
+  });
+
+  it('should refund before the cutoff: seats off the sold count, claims deleted', async () => {
+    const { service, sales, claims } = setup(startingIn(31));
+    await expect(service.refund(user, 1)).resolves.toMatchObject({ status: 'refunded' });
+    expect(sales.adjustSoldCount).toHaveBeenCalledWith(manager, 3, -1);
+    expect(claims.deleteOfOrder).toHaveBeenCalledWith(manager, 1);
+  });
+
+  it('should answer 2007 to the loser of two racing refunds and touch nothing', async () => {
+    const { service, sales, claims } = setup(startingIn(120), 0);
+    await expect(service.refund(user, 1)).rejects.toBeInstanceOf(AppException);
+    expect(sales.adjustSoldCount).not.toHaveBeenCalled();
+    expect(claims.deleteOfOrder).not.toHaveBeenCalled();
+  });
+});
