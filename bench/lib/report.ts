@@ -1,0 +1,227 @@
+import type { SaleAudit } from './checks';
+import type { DbKind } from './db';
+import { round } from './util';
+import type { BareOutput } from '../workers/bare';
+import type { CannonOutput } from '../workers/cannon';
+import type { RushOutput } from '../workers/rush';
+
+export interface DbResult {
+  kind: DbKind;
+  label: string;
+  skipped?: string;
+  error?: string;
+  idleRssMb?: number;
+  peakRssMb: Record<string, number>;
+  /** Server CPU time (user + system) per phase, warm-up included. */
+  cpuMs: Record<string, number>;
+  ceiling?: CannonOutput;
+  seatMap?: CannonOutput;
+  seatMapState?: { sold: number; held: number };
+  rush?: RushOutput;
+  rushSeats?: number;
+  audit?: SaleAudit;
+  bare?: BareOutput;
+  login?: CannonOutput;
+  /** 5xx answers while loading the data through the API (tried again). */
+  setupRetries?: number;
+}
+
+export interface RunInfo {
+  command: string;
+  quick: boolean;
+  startedAt: string;
+  durationSec: number;
+  commit: string;
+  machine: { cores: number; memoryGb: number; cpu: string; node: string; os: string };
+  settings: {
+    warmupSec: number;
+    durationSec: number;
+    connections: number;
+    loginConnections: number;
+    rushClients: number;
+    rushShowtimes: number;
+    seatsPerOrder: number;
+    raceShare: number;
+    usersPerClient: number;
+    rushLimitSec: number;
+  };
+  argon2: { memoryKib: number; timeCost: number; parallelism: number; verifyMs: number; threads: number };
+  notes?: string;
+}
+
+export const TARGETS = {
+  seatMapShare: 0.8,
+  seatMapP99Ms: 50,
+  rushShare: 0.4,
+  idleRssMb: 150,
+  peakRssMb: 300,
+};
+
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? '**PASS**' : '**MISS**');
+const pct = (x: number) => `${round(x * 100, 0)} %`;
+const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${round(x, 1)} ms`);
+const num = (x: number | undefined, digits = 0) =>
+  x === undefined || !Number.isFinite(x) ? 'n/a' : String(round(x, digits));
+
+/** The rush's reference: the lower of the database's own ceiling and the framework's bound, and which one it is. */
+export function rushBound(
+  r: DbResult,
+): { seatsPerSec: number; binds: string; framework: number; database?: number } | undefined {
+  if (!r.rush || !r.ceiling) return undefined;
+  const framework = (r.ceiling.rps / 2) * r.rush.avgSeatsPerOrder;
+  const database = r.bare?.seatsPerSec;
+  if (database === undefined || database >= framework) {
+    return { seatsPerSec: framework, binds: 'framework', framework, database };
+  }
+  return { seatsPerSec: database, binds: 'database', framework, database };
+}
+
+export function verdicts(r: DbResult): Record<string, boolean | undefined> {
+  const bound = rushBound(r);
+  const peak = Math.max(0, ...Object.values(r.peakRssMb));
+  const oversold = r.audit ? r.audit.doubleClaimed + r.audit.doublePaid : undefined;
+  return {
+    seatMap:
+      r.seatMap && r.ceiling
+        ? r.seatMap.rps >= TARGETS.seatMapShare * r.ceiling.rps &&
+          r.seatMap.p99 < TARGETS.seatMapP99Ms &&
+          r.seatMap.non2xx === 0
+        : undefined,
+    rush: r.rush && bound ? r.rush.seatsPerSec >= TARGETS.rushShare * bound.seatsPerSec : undefined,
+    integrity: r.rush && r.audit ? oversold === 0 && r.rush.fiveXx === 0 && r.audit.soldCountDrift === 0 : undefined,
+    idleRss: r.idleRssMb === undefined ? undefined : r.idleRssMb < TARGETS.idleRssMb,
+    peakRss: Object.keys(r.peakRssMb).length ? peak < TARGETS.peakRssMb : undefined,
+  };
+}
+
+function table(r: DbResult, info: RunInfo): string[] {
+  const s = info.settings;
+  const v = verdicts(r);
+  const lines = ['| measure | figure | against | ratio | target | verdict |', '| --- | --- | --- | --- | --- | --- |'];
+  const c = r.ceiling;
+  if (c) {
+    lines.push(
+      `| Framework ceiling: GET /api/v1/health/live, ${s.connections} conn | ${num(c.rps)} req/s, p50 ${ms(c.p50)}, p99 ${ms(c.p99)} | | | | |`,
+    );
+  }
+  const m = r.seatMap;
+  if (m && c) {
+    const state = r.seatMapState ? ` (${r.seatMapState.sold} sold, ${r.seatMapState.held} held of 600)` : '';
+    const bad = m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : '';
+    lines.push(
+      `| Seat map GET /api/v1/schedules/:id/seats${state}, ${s.connections} conn | ${num(m.rps)} req/s, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}${bad} | ceiling ${num(c.rps)} req/s | ${pct(m.rps / c.rps)} | ≥ 80 % and p99 < 50 ms | ${verdict(v.seatMap)} |`,
+    );
+  }
+  const rush = r.rush;
+  const bound = rushBound(r);
+  if (rush && bound) {
+    const db = bound.database === undefined ? 'not measured' : `${num(bound.database)} seats/s`;
+    const done = rush.timedOut
+      ? `; stopped at the ${s.rushLimitSec} s limit with ${rush.unsoldSeats} seats unsold`
+      : '';
+    lines.push(
+      `| Rush: ${s.rushClients} clients, ${s.rushShowtimes} showtimes × 600 seats | ${num(rush.seatsPerSec)} seats/s (${rush.seatsSold} seats, ${rush.ordersPaid} orders in ${rush.elapsedSec} s${done}); hold p99 ${ms(rush.holdP99)}, pay p99 ${ms(rush.payP99)} | bound ${num(bound.seatsPerSec)} seats/s, **${bound.binds} binds** (database ${db}; framework ${num(c!.rps)} ÷ 2 × ${rush.avgSeatsPerOrder} = ${num(bound.framework)} seats/s) | ${pct(rush.seatsPerSec / bound.seatsPerSec)} | ≥ 40 % | ${verdict(v.rush)} |`,
+    );
+  }
+  if (rush && r.audit) {
+    const a = r.audit;
+    lines.push(
+      `| Rush integrity (read from the database after) | ${a.doubleClaimed + a.doublePaid} oversold (seats with 2+ sold claims: ${a.doubleClaimed}; seats in 2+ paid orders: ${a.doublePaid}); ${a.paidSeats} seats in paid orders, ${a.permanentClaims} sold claims, sold_count drift ${a.soldCountDrift}; ${rush.fiveXx} × 5xx | rush counted ${rush.seatsSold} sold | | 0 oversold, no 5xx | ${verdict(v.integrity)} |`,
+    );
+  }
+  const l = r.login;
+  if (l) {
+    const bound = (info.argon2.threads / info.argon2.verifyMs) * 1000;
+    lines.push(
+      `| Login: GET /captcha + POST /auth/login, ${s.loginConnections} conn | ${num(l.loginsPerSec, 1)} logins/s, login p50 ${ms(l.loginP50)}, p99 ${ms(l.loginP99)}${l.loginFailures ? `, ${l.loginFailures} failed` : ''} | argon2 bound ≈ ${num(bound, 1)} logins/s (${info.argon2.threads} cores ÷ ${num(info.argon2.verifyMs, 1)} ms per verify) | ${pct((l.loginsPerSec ?? 0) / bound)} | (none) | — |`,
+    );
+  }
+  if (r.idleRssMb !== undefined) {
+    lines.push(`| Idle RSS after start | ${num(r.idleRssMb)} MB | | | < 150 MB | ${verdict(v.idleRss)} |`);
+  }
+  const peaks = Object.entries(r.peakRssMb);
+  if (peaks.length) {
+    const each = peaks.map(([phase, mb]) => `${phase} ${num(mb)}`).join(', ');
+    lines.push(`| Peak RSS per phase (MB) | ${each} | | | < 300 MB | ${verdict(v.peakRss)} |`);
+  }
+  return lines;
+}
+
+function details(r: DbResult): string[] {
+  const out: string[] = [];
+  if (r.rush) {
+    const f = Object.entries(r.rush.failures)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ');
+    out.push(
+      `- Rush: ${r.rush.holdAttempts} holds tried, ${r.rush.conflicts} lost a seat to another hold (2003), hold p50 ${ms(r.rush.holdP50)}, pay p50 ${ms(r.rush.payP50)}${f ? `; failures ${f}` : ''}${r.rush.aborted ? `; ABORTED: ${r.rush.aborted}` : ''}.`,
+    );
+  }
+  if (r.bare) {
+    const b = r.bare;
+    out.push(
+      `- Database ceiling (bare script, same schema, same clients): ${b.seatsSold} seats, ${b.ordersPaid} orders in ${b.elapsedSec} s = ${num(b.seatsPerSec)} seats/s; hold transaction p99 ${ms(b.holdP99)}, pay transaction p99 ${ms(b.payP99)}; ${b.conflicts} duplicate-key conflicts, ${b.deadlockRetries} deadlock retries, ${b.failures} failures${b.timedOut ? ', stopped at the time limit' : ''}.`,
+    );
+  }
+  const cpu = r.cpuMs;
+  const per = (phase: string, n: number | undefined) =>
+    cpu[phase] !== undefined && n ? `${round(cpu[phase] / n, 2)} ms` : undefined;
+  const costs = [
+    ['ceiling request', per('ceiling', r.ceiling?.allRequests)],
+    ['seat map request', per('seat map', r.seatMap?.allRequests)],
+    ['rush request', per('rush', r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined)],
+    ['seat sold in the rush', per('rush', r.rush?.seatsSold)],
+    ['login (captcha + login)', per('login', r.login ? r.login.allRequests / 2 : undefined)],
+  ].filter(([, v]) => v);
+  if (costs.length) {
+    out.push(
+      `- Server CPU time (user + system, all threads) per ${costs.map(([k, v]) => `${k}: ${v}`).join('; ')}. Unlike rates, these hardly move with the load of other processes.`,
+    );
+  }
+  if (r.setupRetries) {
+    out.push(
+      `- Loading the data through the API: ${r.setupRetries} requests answered 5xx (or nothing) and were sent again.`,
+    );
+  }
+  for (const [name, c] of [
+    ['Ceiling', r.ceiling],
+    ['Seat map', r.seatMap],
+    ['Login', r.login],
+  ] as const) {
+    if (c && (c.non2xx || c.errors || c.timeouts)) {
+      out.push(`- ${name}: ${c.non2xx} non-2xx, ${c.errors} errors, ${c.timeouts} timeouts of ${c.total}.`);
+    }
+  }
+  return out;
+}
+
+export function renderReport(info: RunInfo, results: DbResult[]): string {
+  const s = info.settings;
+  const m = info.machine;
+  const out = [
+    '# TTMS benchmark results',
+    '',
+    `Generated by \`${info.command}\` on ${info.startedAt} (commit ${info.commit}${info.quick ? ', QUICK smoke run: short durations, figures are rough' : ''}), ${info.durationSec} s in all.`,
+    '',
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB memory, Node ${m.node}, ${m.os}. Server and load generators share these cores.`,
+    '',
+    `Method: the built server (\`nest build\` into .bench-tmp/dist, run as \`node .bench-tmp/dist/main.js\`; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false) on a fresh database per run; each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process (rush: a keep-alive client loop in its own process). ` +
+      `Rush: ${s.rushClients} clients, each with its own ${s.usersPerClient} users (6 seats per user and showtime), hold ${s.seatsPerOrder} random available seats then pay, until all ${s.rushShowtimes * 600} seats of ${s.rushShowtimes} showtimes are sold (limit ${s.rushLimitSec} s); ` +
+      `${pct(s.raceShare)} of picks ignore holds in flight, so they race for the same seat. ` +
+      `Login: argon2id m=${info.argon2.memoryKib} KiB, t=${info.argon2.timeCost}, p=${info.argon2.parallelism} (the production defaults). RSS is VmRSS sampled every 150 ms with the kernel high-water mark reset per phase.`,
+    '',
+  ];
+  for (const r of results) {
+    out.push(`## ${r.label}`, '');
+    if (r.skipped) {
+      out.push(`Skipped: ${r.skipped}.`, '');
+      continue;
+    }
+    if (r.error) out.push(`**The run failed:** ${r.error}`, '');
+    out.push(...table(r, info), '');
+    const d = details(r);
+    if (d.length) out.push(...d, '');
+  }
+  if (info.notes) out.push('## Closing note', '', info.notes.trim(), '');
+  return out.join('\n');
+}

@@ -1,0 +1,423 @@
+/**
+ * `npm run bench [-- --quick] [-- --only sqlite|mariadb] [-- --out FILE]`: builds the server once,
+ * then on SQLite and on MariaDB (a fresh database next to TEST_DATABASE_URL) measures the framework
+ * ceiling, the seat map, a rush for seats against the database's own ceiling, login, and the
+ * server's memory; writes bench/RESULTS.md (a --quick smoke run: bench/RESULTS.quick.md).
+ * BENCH_CPU_PROF=1 writes one CPU profile of the server per phase under bench/profiles/.
+ */
+import * as argon2 from 'argon2';
+import { execSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { auditSales } from './lib/checks';
+import { createTarget, DbKind, DbTarget, dropTarget, mariadbServerUrl, openSql, Sql } from './lib/db';
+import { BenchUser, HALL, insertUsers, loadCatalog, mintToken, sellHalf } from './lib/fixtures';
+import { JsonClient } from './lib/http';
+import { selfTimeByModule, topSelfTime } from './lib/profile-summary';
+import { DbResult, renderReport, RunInfo, verdicts } from './lib/report';
+import { ServerProcess } from './lib/server';
+import { log, round, sleep } from './lib/util';
+import { runWorker } from './lib/worker';
+import type { BareInput, BareOutput } from './workers/bare';
+import type { CannonInput, CannonOutput } from './workers/cannon';
+import type { RushInput, RushOutput } from './workers/rush';
+
+const ROOT = resolve(__dirname, '..');
+/**
+ * The bench builds into its own folder (bench/tsconfig.build.json): dist/ is shared with whoever
+ * else runs `nest build` in this tree, and that build deletes it first.
+ */
+const DIST = join(ROOT, '.bench-tmp', 'dist');
+/** Server logs of the last run, kept for a look after a failure. */
+const LOGS = join(ROOT, '.bench-tmp', 'logs');
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+const outFile = argv.includes('--out')
+  ? resolve(argv[argv.indexOf('--out') + 1])
+  : join(__dirname, QUICK ? 'RESULTS.quick.md' : 'RESULTS.md');
+const PROFILE = process.env.BENCH_CPU_PROF === '1';
+
+const SETTINGS: RunInfo['settings'] = QUICK
+  ? {
+      warmupSec: 1,
+      durationSec: 3,
+      connections: 50,
+      loginConnections: 10,
+      rushClients: 200,
+      rushShowtimes: 2,
+      seatsPerOrder: 2,
+      raceShare: 0.1,
+      usersPerClient: 4,
+      rushLimitSec: 30,
+    }
+  : {
+      warmupSec: 3,
+      durationSec: 10,
+      connections: 50,
+      loginConnections: 10,
+      rushClients: 200,
+      rushShowtimes: 10,
+      seatsPerOrder: 2,
+      raceShare: 0.1,
+      usersPerClient: 4,
+      rushLimitSec: 90,
+    };
+const BARE_LIMIT_SEC = QUICK ? 20 : 60;
+/** The app's production defaults (env.validation.ts): the login figure is measured at these. */
+const ARGON2 = { memoryKib: 19456, timeCost: 2, parallelism: 1 };
+const PASSWORD = 'Bench-Passw0rd';
+const CAPTCHA_CODE = 'abcd';
+const JWT_SECRET = `bench-${randomBytes(16).toString('hex')}`;
+/** The app's MySQL pool size (database.options.ts), used by the bare script too. */
+const MYSQL_POOL = 20;
+
+const cleanups: (() => Promise<void>)[] = [];
+
+function serverEnv(target: DbTarget, tmp: string): Record<string, string> {
+  return {
+    ...target.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    RATE_LIMITS: 'off',
+    DEMO_DATA: 'false',
+    JWT_SECRET,
+    CAPTCHA_FIXED_CODE: CAPTCHA_CODE,
+    SWEEP_SECONDS: '30',
+    DB_MIGRATIONS_RUN: 'true',
+    UPLOADS_DIR: join(tmp, 'uploads'),
+  };
+}
+
+async function startServer(target: DbTarget, tmp: string, name: string, profileDir?: string): Promise<ServerProcess> {
+  const server = await ServerProcess.start({
+    root: ROOT,
+    distDir: DIST,
+    env: serverEnv(target, tmp),
+    logFile: join(LOGS, `${name}.log`),
+    cpuProfDir: profileDir,
+    tmpDir: tmp,
+  });
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+function userNames(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+}
+
+/** Everything measured on one database kind. */
+async function benchDatabase(
+  kind: DbKind,
+  tmp: string,
+  hash: string,
+  mysqlUrl: string | undefined,
+  profileDir?: string,
+): Promise<DbResult> {
+  const label = kind === 'sqlite' ? 'SQLite (WAL, one file)' : `MariaDB (${mysqlUrl ? new URL(mysqlUrl).host : ''})`;
+  const result: DbResult = { kind, label, peakRssMb: {}, cpuMs: {} };
+  const s = SETTINGS;
+  const target = await createTarget(kind, tmp, 'main', mysqlUrl);
+  cleanups.push(() => dropTarget(target, mysqlUrl));
+  let server: ServerProcess | undefined;
+  let sql: Sql | undefined;
+  try {
+    log(`${kind}: starting the server`);
+    server = await startServer(target, tmp, `${kind}-main`, profileDir);
+    await sleep(2000);
+    result.idleRssMb = round(server.memory().rssMb, 1);
+    const srv = server;
+    const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      log(`${kind}: ${name}`);
+      srv.startPhase();
+      if (profileDir) await srv.profile('start');
+      const cpuAtStart = srv.cpuMs();
+      try {
+        return await work();
+      } finally {
+        result.cpuMs[name] = round(srv.cpuMs() - cpuAtStart, 0);
+        if (profileDir) await srv.profile('stop', `${kind}-${name.replace(/\s+/g, '-')}`);
+        result.peakRssMb[name] = round(srv.endPhase(), 1);
+      }
+    };
+
+    sql = await openSql(target);
+    const http = new JsonClient(server.port, 16);
+    const db = sql;
+    const rushUserCount = s.rushClients * s.usersPerClient;
+    const { rushClients, seatMapId, rushShowtimes, loginNames } = await phase('load', async () => {
+      const [adminId] = await insertUsers(db, ['bench_admin'], 'admin', hash);
+      const admin = mintToken(JWT_SECRET, adminId, 'admin');
+      const catalog = await loadCatalog(http, admin);
+      const buyerNames = userNames('bs', 55);
+      const rushNames = userNames('br', rushUserCount);
+      const loginNames = userNames('bl', 10);
+      const all = [...buyerNames, ...rushNames, ...loginNames];
+      const ids = await insertUsers(db, all, 'customer', hash);
+      const users: BenchUser[] = all.map((name, i) => ({
+        name,
+        id: ids[i],
+        token: mintToken(JWT_SECRET, ids[i], 'customer'),
+      }));
+      const [seatMapShow, ...rest] = catalog.showtimes;
+      result.seatMapState = await sellHalf(http, seatMapShow, users.slice(0, 50), users.slice(50, 55));
+      const rushUsers = users.slice(55, 55 + rushUserCount);
+      return {
+        seatMapId: seatMapShow.id,
+        rushShowtimes: rest.slice(0, s.rushShowtimes),
+        rushClients: Array.from({ length: s.rushClients }, (_, c) =>
+          rushUsers.slice(c * s.usersPerClient, (c + 1) * s.usersPerClient).map(({ id, token }) => ({ id, token })),
+        ),
+        loginNames,
+      };
+    });
+    result.setupRetries = http.setupRetries;
+    http.close();
+
+    const get = (path: string): CannonInput => ({
+      kind: 'get',
+      port: srv.port,
+      path,
+      connections: s.connections,
+      warmupSec: s.warmupSec,
+      durationSec: s.durationSec,
+    });
+    const cannonLimit = (s.warmupSec + s.durationSec) * 1000 + 60_000;
+    result.ceiling = await phase('ceiling', () =>
+      runWorker<CannonInput, CannonOutput>('cannon', get('/health/live'), cannonLimit),
+    );
+    result.seatMap = await phase('seat map', () =>
+      runWorker<CannonInput, CannonOutput>('cannon', get(`/schedules/${seatMapId}/seats`), cannonLimit),
+    );
+    const rushInput: RushInput = {
+      port: srv.port,
+      showtimes: rushShowtimes,
+      clients: rushClients,
+      seatsPerOrder: s.seatsPerOrder,
+      raceShare: s.raceShare,
+      timeLimitMs: s.rushLimitSec * 1000,
+      seed: 42,
+    };
+    result.rushSeats = rushShowtimes.length * HALL.rows * HALL.cols;
+    result.rush = await phase('rush', () =>
+      runWorker<RushInput, RushOutput>('rush', rushInput, s.rushLimitSec * 1000 + 60_000),
+    );
+    result.audit = await auditSales(
+      db,
+      rushShowtimes.map((x) => x.id),
+    );
+    result.login = await phase('login', () =>
+      runWorker<CannonInput, CannonOutput>(
+        'cannon',
+        {
+          kind: 'login',
+          port: srv.port,
+          connections: s.loginConnections,
+          warmupSec: Math.min(2, s.warmupSec),
+          durationSec: s.durationSec,
+          accounts: loginNames,
+          password: PASSWORD,
+          captchaCode: CAPTCHA_CODE,
+        },
+        cannonLimit,
+      ),
+    );
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    log(`${kind}: FAILED: ${result.error}`);
+    if (server) log(`server log tail:\n${server.logTail()}`);
+  } finally {
+    await sql?.close();
+    await server?.stop();
+    await dropTarget(target, mysqlUrl).catch(() => undefined);
+  }
+  if (!result.error) {
+    try {
+      result.bare = await bareCeiling(kind, tmp, hash, mysqlUrl);
+    } catch (error) {
+      result.error = `database ceiling: ${error instanceof Error ? error.message : String(error)}`;
+      log(`${kind}: FAILED: ${result.error}`);
+    }
+  }
+  return result;
+}
+
+/**
+ * The same tables on a fresh database, migrated the way the app migrates (by starting it once),
+ * with the same catalog and rush users; then the bare script alone, with no server running.
+ */
+async function bareCeiling(kind: DbKind, tmp: string, hash: string, mysqlUrl: string | undefined): Promise<BareOutput> {
+  const s = SETTINGS;
+  const target = await createTarget(kind, tmp, 'bare', mysqlUrl);
+  cleanups.push(() => dropTarget(target, mysqlUrl));
+  try {
+    log(`${kind}: database ceiling (migrating a fresh database)`);
+    const server = await startServer(target, tmp, `${kind}-bare`);
+    let clients: number[][];
+    let showtimes;
+    const sql = await openSql(target);
+    try {
+      const [adminId] = await insertUsers(sql, ['bench_admin'], 'admin', hash);
+      const http = new JsonClient(server.port, 4);
+      const catalog = await loadCatalog(http, mintToken(JWT_SECRET, adminId, 'admin'));
+      http.close();
+      showtimes = catalog.showtimes.slice(1, 1 + s.rushShowtimes);
+      const ids = await insertUsers(sql, userNames('br', s.rushClients * s.usersPerClient), 'customer', hash);
+      clients = Array.from({ length: s.rushClients }, (_, c) =>
+        ids.slice(c * s.usersPerClient, (c + 1) * s.usersPerClient),
+      );
+    } finally {
+      await sql.close();
+      await server.stop();
+    }
+    log(`${kind}: database ceiling (bare script)`);
+    const input: BareInput = {
+      kind,
+      path: target.path,
+      url: target.url,
+      connectionLimit: MYSQL_POOL,
+      showtimes,
+      clients,
+      seatsPerOrder: s.seatsPerOrder,
+      raceShare: s.raceShare,
+      timeLimitMs: BARE_LIMIT_SEC * 1000,
+      seed: 42,
+      holdSeconds: 900,
+    };
+    return await runWorker<BareInput, BareOutput>('bare', input, BARE_LIMIT_SEC * 1000 + 60_000);
+  } finally {
+    await dropTarget(target, mysqlUrl).catch(() => undefined);
+  }
+}
+
+/** One argon2id verify at the production cost, on this machine, with nothing else running. */
+async function argon2VerifyMs(hash: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await argon2.verify(hash, PASSWORD);
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[2];
+}
+
+function commitOf(): string {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execSync('git status --porcelain -- src', { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function commandLine(): string {
+  const env = ['TEST_DATABASE_URL', 'BENCH_CPU_PROF']
+    .filter((k) => process.env[k])
+    .map((k) => `${k}=${process.env[k]}`);
+  const base =
+    process.env.npm_lifecycle_event === 'bench'
+      ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+      : `ts-node --transpile-only bench/run.ts ${argv.join(' ')}`;
+  return [...env, base].join(' ').trim();
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const startedAt = new Date().toISOString();
+  log(`building the server (nest build -p bench/tsconfig.build.json, into ${relative(ROOT, DIST)})`);
+  const nest = require.resolve('@nestjs/cli/bin/nest.js');
+  const build = spawnSync(process.execPath, [nest, 'build', '-p', 'bench/tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('nest build failed');
+  const tmp = mkdtempSync(join(tmpdir(), 'ttms-bench-'));
+  rmSync(LOGS, { recursive: true, force: true });
+  mkdirSync(LOGS, { recursive: true });
+  cleanups.push(() => Promise.resolve(rmSync(tmp, { recursive: true, force: true })));
+  const profileDir = PROFILE ? join(__dirname, 'profiles', startedAt.replace(/[:.]/g, '-')) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const hash = await argon2.hash(PASSWORD, {
+    type: argon2.argon2id,
+    memoryCost: ARGON2.memoryKib,
+    timeCost: ARGON2.timeCost,
+    parallelism: ARGON2.parallelism,
+  });
+  const verifyMs = await argon2VerifyMs(hash);
+  const threads = Math.min(cpus().length, Number(process.env.UV_THREADPOOL_SIZE ?? 4));
+
+  const mysql = mariadbServerUrl(process.env.TEST_DATABASE_URL);
+  const results: DbResult[] = [];
+  for (const kind of ['sqlite', 'mariadb'] as DbKind[]) {
+    if (only && only !== kind) continue;
+    if (kind === 'mariadb' && mysql.skip) {
+      results.push({ kind, label: 'MariaDB', skipped: mysql.skip, peakRssMb: {}, cpuMs: {} });
+      log(`mariadb: skipped: ${mysql.skip}`);
+      continue;
+    }
+    results.push(await benchDatabase(kind, tmp, hash, mysql.url, profileDir));
+  }
+
+  const notesFile = join(__dirname, 'NOTES.md');
+  const info: RunInfo = {
+    command: commandLine(),
+    quick: QUICK,
+    startedAt,
+    durationSec: Math.round((Date.now() - started) / 1000),
+    commit: commitOf(),
+    machine: {
+      cores: cpus().length,
+      memoryGb: round(totalmem() / 1024 ** 3, 1),
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+      os: `${type()} ${release()}`,
+    },
+    settings: SETTINGS,
+    argon2: { ...ARGON2, verifyMs: round(verifyMs, 1), threads },
+    notes: existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined,
+  };
+  writeFileSync(outFile, renderReport(info, results));
+  log(`results written to ${relative(process.cwd(), outFile)}`);
+  for (const r of results) {
+    const v = verdicts(r);
+    const line = Object.entries(v)
+      .map(([k, ok]) => `${k} ${ok === undefined ? 'n/a' : ok ? 'PASS' : 'MISS'}`)
+      .join(', ');
+    log(`${r.kind}: ${r.skipped ? `skipped (${r.skipped})` : r.error ? `FAILED (${r.error})` : line}`);
+  }
+  if (profileDir) {
+    for (const r of results) {
+      for (const name of ['seat-map', 'rush', 'login']) {
+        const file = join(profileDir, `${r.kind}-${name}.cpuprofile`);
+        if (!existsSync(file)) continue;
+        log(
+          `profile ${relative(process.cwd(), file)}\n  by module:\n    ${selfTimeByModule(file, ROOT).slice(0, 10).join('\n    ')}\n  by function:\n    ${topSelfTime(file, 12, ROOT).join('\n    ')}`,
+        );
+      }
+    }
+  }
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+async function cleanup(): Promise<void> {
+  for (const step of cleanups.reverse()) await step().catch(() => undefined);
+  cleanups.length = 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
