@@ -102,6 +102,9 @@ export class ServerProcess {
       if (value !== undefined && !OWN_KEYS.includes(key)) env[key] = value;
     }
     Object.assign(env, options.env, { PORT: String(port) });
+    // For trying runtime settings on the server alone (e.g. --max-old-space-size=192): the bench's own
+    // processes keep the caller's NODE_OPTIONS out of it.
+    if (process.env.BENCH_SERVER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
     const log = createWriteStream(options.logFile, { flags: 'a' });
     const entry = join(options.distDir, 'main.js');
     let child: ChildProcess;
