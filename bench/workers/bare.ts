@@ -221,7 +221,7 @@ async function bare(input: BareInput): Promise<BareOutput> {
   const client = async (userIds: number[]) => {
     const buyer = new Buyer(userIds);
     // Waiting for holds in flight costs no try: the deadline bounds it.
-    for (let attempt = 0; failures < 100 && attempt < 5000; ) {
+    for (let attempt = 0; failures < 100 && attempt < 5000;) {
       if (performance.now() > deadline) {
         timedOut = true;
         return;

@@ -66,7 +66,7 @@ async function rush(input: RushInput): Promise<RushOutput> {
   const client = async (users: { id: number; token: string }[]) => {
     const buyer = new Buyer(users);
     // Waiting for holds in flight costs no try: the deadline bounds it.
-    for (let attempt = 0; !aborted && attempt < MAX_ATTEMPTS_PER_CLIENT; ) {
+    for (let attempt = 0; !aborted && attempt < MAX_ATTEMPTS_PER_CLIENT;) {
       if (performance.now() > deadline) {
         timedOut = true;
         return;
