@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -23,6 +23,8 @@ import { TicketingModule } from './ticketing/ticketing.module';
 import { DemoDataModule } from './demo/demo-data.module';
 import { BoxOfficeModule } from './box-office/box-office.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { SeatEventsModule } from './live-seats/seat-events.module';
+import { LiveSeatsModule } from './live-seats/live-seats.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -39,6 +41,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     LoggerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.get('LOG_LEVEL', { infer: true }),
           genReqId: requestId,
@@ -60,6 +63,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitOptions }),
     DatabaseModule,
     IdempotencyModule,
+    SeatEventsModule,
     HealthModule,
     AuthModule,
     UsersModule,
@@ -68,6 +72,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     HallsModule,
     SchedulesModule,
     TicketingModule,
+    LiveSeatsModule,
     BoxOfficeModule,
     DemoDataModule,
   ],

@@ -54,7 +54,6 @@ function corsOptions(origins: string) {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  if (list.includes('*'))
-    return { origin: true, exposedHeaders: ['X-Request-Id', 'X-Captcha-Id', 'Idempotent-Replayed', 'Retry-After'] };
-  return { origin: list, exposedHeaders: ['X-Request-Id', 'X-Captcha-Id', 'Idempotent-Replayed', 'Retry-After'] };
+  const exposedHeaders = ['X-Request-Id', 'X-Captcha-Id', 'Idempotent-Replayed', 'Retry-After'];
+  return { origin: list.includes('*') ? true : list, exposedHeaders };
 }

@@ -23,7 +23,7 @@ export class BoxOfficeController {
     MovieBoxOfficeDto,
     '\uFEFFmovieId,movieTitle,scheduleCount,ticketCount,revenue,seatCount,occupancy\r\n7,流浪地球2,2,4,176.4,48,0.0833\r\n',
   )
-  @ApiErrors(ResultCode.NotFound)
+  @ApiErrors(ResultCode.InvalidParams, ResultCode.NotFound, ResultCode.ServerError)
   @Auth('merchant', 'admin')
   movies(@CurrentUser() user: AuthUser, @Query() query: BoxOfficeQueryDto): Promise<MovieBoxOfficeDto[] | RawResponse> {
     return this.boxOffice.movies(user, query);
@@ -35,7 +35,7 @@ export class BoxOfficeController {
     description: 'Only days with showtimes, oldest first. Refunded orders are excluded. Merchants: own cinemas only.',
   })
   @ApiReportResponse(DailyBoxOfficeDto, '\uFEFFdate,ticketCount,revenue\r\n2026-12-01,4,176.4\r\n')
-  @ApiErrors(ResultCode.NotFound)
+  @ApiErrors(ResultCode.InvalidParams, ResultCode.NotFound, ResultCode.ServerError)
   @Auth('merchant', 'admin')
   daily(
     @CurrentUser() user: AuthUser,

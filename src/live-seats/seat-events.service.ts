@@ -40,7 +40,9 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.publisher?.quit(), this.subscriber?.quit()].filter(Boolean));
+    for (const client of [this.publisher, this.subscriber]) {
+      if (client) await client.quit().catch(() => undefined);
+    }
   }
 
   onChange(listener: Listener): () => void {
@@ -67,6 +69,24 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
       .getRawOne<{ version: number | string }>();
     const event: SeatChangeEvent = { scheduleId, version: Number(row?.version ?? 0), seats };
     return () => this.publish(event);
+  }
+
+  /**
+   * Takes the showtimes' row locks (MySQL; SQLite transactions are serial already), in id order, as the
+   * first step of a transaction that changes seats. Updating an order makes InnoDB share-lock its
+   * showtime row for the foreign key; upgrading that later to bump the version would deadlock against a
+   * hold queued for the same row, so the exclusive lock comes first.
+   */
+  async lockShowtimes(manager: EntityManager, scheduleIds: number[]): Promise<void> {
+    const type = manager.connection.options.type;
+    if (!scheduleIds.length || (type !== 'mysql' && type !== 'mariadb')) return;
+    await manager
+      .createQueryBuilder(Schedule, 's')
+      .select('s.id')
+      .where('s.id IN (:...ids)', { ids: [...new Set(scheduleIds)].sort((a, b) => a - b) })
+      .orderBy('s.id')
+      .setLock('pessimistic_write')
+      .getRawMany();
   }
 
   async currentVersion(scheduleId: number, manager: EntityManager): Promise<number> {

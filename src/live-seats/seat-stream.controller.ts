@@ -47,7 +47,7 @@ export class SeatStreamController {
       },
     },
   })
-  @ApiErrors(ResultCode.NotFound, ResultCode.InvalidParams)
+  @ApiErrors(ResultCode.InvalidParams, ResultCode.NotFound, ResultCode.ServerError)
   stream(
     @Param() { id }: IdParam,
     @Headers('last-event-id') lastEventId: string | undefined,

@@ -24,9 +24,9 @@ export class SeatStreamService {
   async open(scheduleId: number, lastEventId: string | undefined, req: Request, res: Response): Promise<void> {
     const subscriber: Subscriber = { lastVersion: 0, write: (text) => res.write(text) };
     const unsubscribe = this.hub.subscribe(scheduleId, subscriber);
-    let heartbeat: NodeJS.Timeout | undefined;
+    const timers: { heartbeat?: NodeJS.Timeout } = {};
     const close = () => {
-      clearInterval(heartbeat);
+      clearInterval(timers.heartbeat);
       unsubscribe();
     };
     try {
@@ -49,8 +49,8 @@ export class SeatStreamService {
       close();
       throw error;
     }
-    heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
+    timers.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    timers.heartbeat.unref();
     req.on('close', close);
     res.on('error', close);
   }

@@ -5,6 +5,9 @@ import { EnvironmentVariables } from '../config/env.validation';
 import { TransactionRunner } from '../database/transaction-runner';
 import { OrdersRepository } from './orders.repository';
 import { SeatClaimsRepository } from './seat-claims.repository';
+import { SeatEventsService } from '../live-seats/seat-events.service';
+import { SeatStatusChange } from '../live-seats/seat-change';
+import { EntityManager } from 'typeorm';
 
 const SWEEP_INTERVAL = 'ticketing.sweep-lapsed-holds';
 const BATCH = 200;
@@ -26,6 +29,7 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
     private readonly runner: TransactionRunner,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
+    private readonly seatEvents: SeatEventsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,17 +49,42 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
   async sweep(): Promise<number> {
     let expired = 0;
     for (;;) {
-      const { found, marked } = await this.runner.run(async (manager) => {
+      const { found, marked, publish } = await this.runner.run(async (manager) => {
         const now = new Date();
         const ids = await this.orders.findLapsedPendingIds(manager, now, BATCH);
-        if (!ids.length) return { found: 0, marked: 0 };
+        if (!ids.length) return { found: 0, marked: 0, publish: [] };
+        const freed = await this.claims.findLapsedOfOrders(manager, ids, now);
+        await this.seatEvents.lockShowtimes(
+          manager,
+          freed.map((seat) => seat.scheduleId),
+        );
         const count = await this.orders.markExpired(manager, ids, now);
+        const publish = await this.announceFreedSeats(manager, freed);
         await this.claims.deleteLapsedOfOrders(manager, ids, now);
-        return { found: ids.length, marked: count };
+        return { found: ids.length, marked: count, publish };
       });
+      publish.forEach((announce) => announce());
       expired += marked;
       if (found < BATCH || marked === 0) return expired;
     }
+  }
+
+  /** One seat change per showtime, taken in showtime order like every other seat change. */
+  private async announceFreedSeats(
+    manager: EntityManager,
+    freed: { scheduleId: number; row: number; col: number }[],
+  ): Promise<(() => void)[]> {
+    const bySchedule = new Map<number, SeatStatusChange[]>();
+    for (const seat of freed) {
+      const seats = bySchedule.get(seat.scheduleId) ?? [];
+      seats.push({ row: seat.row, col: seat.col, status: 'available' });
+      bySchedule.set(seat.scheduleId, seats);
+    }
+    const publish: (() => void)[] = [];
+    for (const scheduleId of [...bySchedule.keys()].sort((a, b) => a - b)) {
+      publish.push(await this.seatEvents.record(manager, scheduleId, bySchedule.get(scheduleId) ?? []));
+    }
+    return publish;
   }
 
   private async tick(): Promise<void> {

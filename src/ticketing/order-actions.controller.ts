@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
 import { IdParam } from './dto/id-param.dto';
 import { PayOrderDto } from './dto/order-actions.dto';
@@ -19,6 +20,7 @@ export class OrderActionsController {
 
   @Post(':id/pay')
   @Auth()
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Pay a held order (a paid order answers as it is)' })
   @ApiEnvelope(OrderDto, { errors: [ResultCode.NotFound, ResultCode.OrderNotPayable] })
@@ -28,6 +30,7 @@ export class OrderActionsController {
 
   @Post(':id/cancel')
   @Auth()
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a pending order and free its seats' })
   @ApiEnvelope(OrderDto, { errors: [ResultCode.NotFound, ResultCode.OrderNotPayable] })
@@ -37,6 +40,7 @@ export class OrderActionsController {
 
   @Post(':id/refund')
   @Auth()
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Refund a paid ticket until REFUND_CUTOFF_MINUTES before the start' })
   @ApiEnvelope(OrderDto, { errors: [ResultCode.NotFound, ResultCode.OrderNotRefundable] })

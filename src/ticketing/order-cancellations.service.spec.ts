@@ -6,6 +6,7 @@ import { EnvironmentVariables } from '../config/env.validation';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import type { Order } from './entities/order.entity';
+import { SeatEventsService } from '../live-seats/seat-events.service';
 import { OrderCancellationsService } from './order-cancellations.service';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -37,6 +38,7 @@ describe('OrderCancellationsService.refund', () => {
     const show = { movieTitle: 'm', cinemaName: 'c', hallName: 'h', startsAt };
     const views = { requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }) };
     const config = { get: jest.fn().mockReturnValue(30) };
+    const seatEvents = { record: jest.fn().mockResolvedValue(() => undefined), lockShowtimes: jest.fn() };
     const service = new OrderCancellationsService(
       runner as unknown as TransactionRunner,
       sales as unknown as ScheduleSalesService,
@@ -44,6 +46,7 @@ describe('OrderCancellationsService.refund', () => {
       claims as unknown as SeatClaimsRepository,
       views as unknown as OrdersService,
       config as unknown as ConfigService<EnvironmentVariables, true>,
+      seatEvents as unknown as SeatEventsService,
     );
     return { service, runner, orders, sales, claims };
   }

@@ -16,6 +16,7 @@ import { OrdersService } from './orders.service';
 import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { newTicketCode } from './ticket-code';
+import { SeatEventsService } from '../live-seats/seat-events.service';
 
 const TICKET_CODE_ATTEMPTS = 5;
 
@@ -31,6 +32,7 @@ export class OrderPaymentsService {
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly ordersService: OrdersService,
+    private readonly seatEvents: SeatEventsService,
     @Inject(PAYMENT_CHANNELS) channels: PaymentChannel[],
   ) {
     this.channels = new Map(channels.map((channel) => [channel.name, channel]));
@@ -56,9 +58,11 @@ export class OrderPaymentsService {
    * the conditional update decides against a racing cancel, sweep or second payment, and the claim
    * count proves that no seat was taken over after a lapse. The entry point for provider callbacks.
    */
-  settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
+  async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
     const { order, show } = view;
-    return this.runner.run(async (manager) => {
+    let publish = () => undefined as void;
+    const result = await this.runner.run(async (manager) => {
+      await this.seatEvents.lockShowtimes(manager, [order.scheduleId]);
       const now = new Date();
       const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
       if (!paid) {
@@ -67,9 +71,12 @@ export class OrderPaymentsService {
         assertPayable(current?.order ?? order, now);
         throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
       }
-      // The sold counter first: its row lock is the one every payment of the showtime queues on, taken
-      // before any claim lock, so that payments and holds never wait on each other in a circle.
       await this.sales.adjustSoldCount(manager, order.scheduleId, order.seats.length);
+      publish = await this.seatEvents.record(
+        manager,
+        order.scheduleId,
+        order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const })),
+      );
       const sold = await this.claims.makePermanent(manager, order.id);
       if (sold !== order.seats.length) {
         throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
@@ -77,6 +84,8 @@ export class OrderPaymentsService {
       const result: Order = { ...order, status: 'paid', ...paid };
       return toOrderDto(result, show, { isOwner: true, now });
     });
+    publish();
+    return result;
   }
 
   private async markPaidWithFreshCode(

@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { Page, RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiEnvelope, ApiErrors } from '../common/swagger/api-envelope';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { IdParam } from './dto/id-param.dto';
@@ -22,6 +23,7 @@ export class OrdersController {
 
   @Post()
   @Auth()
+  @Idempotent()
   @ApiOperation({ summary: 'Hold 1–6 seats of a showtime until expiresAt (all or none)' })
   @ApiEnvelope(OrderDto, {
     status: 201,
@@ -58,7 +60,7 @@ export class OrdersController {
       'image/svg+xml': { schema: { type: 'string' } },
     },
   })
-  @ApiErrors(ResultCode.NotFound, ResultCode.OrderNotPayable)
+  @ApiErrors(ResultCode.InvalidParams, ResultCode.NotFound, ResultCode.OrderNotPayable, ResultCode.ServerError)
   qrCode(
     @CurrentUser() user: AuthUser,
     @Param() { id }: IdParam,

@@ -98,6 +98,23 @@ export class SeatClaimsRepository {
     await manager.createQueryBuilder().delete().from(SeatClaim).where('order_id = :orderId', { orderId }).execute();
   }
 
+  /** The seats that a sweep of these orders frees, for the live seat map. */
+  async findLapsedOfOrders(
+    manager: EntityManager,
+    orderIds: number[],
+    now: Date,
+  ): Promise<{ scheduleId: number; row: number; col: number }[]> {
+    const rows = await manager
+      .getRepository(SeatClaim)
+      .createQueryBuilder('sc')
+      .select('sc.scheduleId', 'scheduleId')
+      .addSelect('sc.seatRow', 'row')
+      .addSelect('sc.seatCol', 'col')
+      .where('sc.orderId IN (:...orderIds) AND sc.expiresAt IS NOT NULL AND sc.expiresAt <= :now', { orderIds, now })
+      .getRawMany<{ scheduleId: number | string; row: number | string; col: number | string }>();
+    return rows.map((r) => ({ scheduleId: Number(r.scheduleId), row: Number(r.row), col: Number(r.col) }));
+  }
+
   /** Only unsold claims past their hold: a claim made permanent by a payment that won a race stays. */
   async deleteLapsedOfOrders(manager: EntityManager, orderIds: number[], now: Date): Promise<number> {
     const result = await manager

@@ -13,6 +13,7 @@ import { CreateOrderDto, MAX_SEATS_PER_USER } from './dto/create-order.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { OrdersRepository } from './orders.repository';
 import { SeatClaimsRepository } from './seat-claims.repository';
+import { SeatEventsService } from '../live-seats/seat-events.service';
 
 /** POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none. */
 @Injectable()
@@ -23,14 +24,22 @@ export class SeatHoldsService {
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly seatEvents: SeatEventsService,
   ) {}
 
   async hold(user: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
     // Sorted, so that two holds of overlapping seats lock index entries in the same order.
     const seats = [...dto.seats].sort((a, b) => a.row - b.row || a.col - b.col).map(({ row, col }) => ({ row, col }));
     const holdMs = this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000;
-    return this.runner.run(async (manager) => {
+    const { order, publish } = await this.runner.run(async (manager) => {
       const now = new Date();
+      // First, the showtime's row lock (its seat version): holds of one showtime queue here, after any
+      // layout change or payment of it, and every transaction takes it before touching claims.
+      const publish = await this.seatEvents.record(
+        manager,
+        dto.scheduleId,
+        seats.map((seat) => ({ ...seat, status: 'held' as const })),
+      );
       const context = await this.sales.findSaleContext(dto.scheduleId, manager);
       if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
       assertOnSale(context, now);
@@ -72,8 +81,10 @@ export class SeatHoldsService {
         if (isDuplicateKeyError(error)) throw seatsTaken([]);
         throw error;
       }
-      return toOrderDto(order, context, { isOwner: true, now });
+      return { order: toOrderDto(order, context, { isOwner: true, now }), publish };
     });
+    publish();
+    return order;
   }
 }
 

@@ -40,6 +40,6 @@ import { SeatMapService } from './seat-map.service';
       inject: [MockPaymentChannel],
     },
   ],
-  exports: [SeatMapService],
+  exports: [SeatMapService, HoldSweepService],
 })
 export class TicketingModule {}
