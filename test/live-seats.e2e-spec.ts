@@ -4,6 +4,7 @@ import { givenShowtime, givenUser } from './support/factories';
 import { openSse, SseEvent } from './support/sse';
 import { API, hold, lapse, pay, sleep } from './support/ticketing';
 import { bootTestApp, TestApp } from './support/test-app';
+import { spawnApps, SpawnedApp, stopApps } from './support/spawn-app';
 
 type SeatState = { row: number; col: number; status: string };
 
@@ -118,4 +119,45 @@ describe('Live seat map (CONTRACT section 11)', () => {
     expect(hub.subscriberCount).toBe(before);
     expect(hub.activeScheduleIds()).not.toContain(schedule.id);
   });
+
+  // Real processes: a client streaming from instance A sees what clients of instance B do, through Redis.
+  if (process.env.TEST_DB_KIND === 'mysql' && process.env.TEST_REDIS_URL) {
+    describe('with two app processes on one MySQL database and one Redis', () => {
+      let apps: SpawnedApp[] = [];
+
+      beforeAll(async () => {
+        apps = await spawnApps(2, {
+          DATABASE_URL: process.env.TEST_MYSQL_DATABASE_URL as string,
+          JWT_SECRET: process.env.JWT_SECRET as string,
+          REDIS_URL: process.env.TEST_REDIS_URL as string,
+        });
+      }, 180_000);
+
+      afterAll(async () => {
+        await stopApps(apps);
+      });
+
+      it('should stream every change made through the other instance, in order, ending equal to the seat map', async () => {
+        const [a, b] = apps;
+        const { schedule } = await givenShowtime(t, { hall: { rows: 2, cols: 5 } });
+        const buyers = await Promise.all([1, 2, 3].map(() => givenUser(t)));
+        const stream = await openSse(`${a.url}${API}/schedules/${schedule.id}/seats/stream`);
+        const snapshot = await stream.waitFor((e) => e.event === 'snapshot');
+        const orders = await Promise.all(
+          buyers.map((buyer, i) => hold(b.http, buyer, schedule.id, [{ row: 1, col: i + 1 }]).expect(201)),
+        );
+        await pay(b.http, buyers[0], orders[0].body.data.id).expect(200);
+        await b.http.post(`${API}/orders/${orders[1].body.data.id}/cancel`).set(buyers[1].auth).expect(200);
+        const last = snapshot.data.version + 5;
+        await stream.waitFor((e) => e.data.version === last, 5000);
+        const versions = stream.events.filter((e) => e.event === 'seats').map((e) => e.data.version);
+        expect(versions).toEqual(Array.from({ length: 5 }, (_, i) => snapshot.data.version + 1 + i));
+        const seatMap = (await a.http.get(`${API}/schedules/${schedule.id}/seats`).expect(200)).body.data
+          .seats as SeatState[];
+        const streamed = replay(stream.events);
+        expect(seatMap.map((s) => streamed.get(`${s.row}-${s.col}`))).toEqual(seatMap.map((s) => s.status));
+        stream.close();
+      });
+    });
+  }
 });
