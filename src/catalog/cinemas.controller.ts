@@ -6,7 +6,7 @@ import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
 import { CinemasService } from './cinemas.service';
 import { CinemaDto, CinemaQueryDto, CinemaSummaryDto, CreateCinemaDto, UpdateCinemaDto } from './dto/cinema.dto';
-import { IdParam } from './dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 
 @ApiTags('cinemas')
 @Controller('cinemas')

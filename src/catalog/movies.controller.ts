@@ -4,7 +4,7 @@ import { Auth, Public } from '../common/decorators/auth.decorators';
 import { Page } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
-import { IdParam } from './dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { CreateMovieDto, MovieDto, MovieQueryDto, UpdateMovieDto } from './dto/movie.dto';
 import { MoviesService } from './movies.service';
 

@@ -6,7 +6,8 @@ import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
 import { ShowtimeDto } from '../schedules/dto/showtime.dto';
 import { HallDto } from './dto/hall.dto';
-import { CreateHallDto, HallDayQueryDto, HallListQueryDto, IdParam, UpdateHallDto } from './dto/hall-request.dto';
+import { IdParam } from '../common/id-param.dto';
+import { CreateHallDto, HallDayQueryDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
 import { HallsService } from './halls.service';
 
 const { NotFound, AlreadyExists, StillInUse } = ResultCode;

@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import { Public } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { ApiErrors } from '../common/swagger/api-envelope';
-import { IdParam } from '../ticketing/dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { SeatsChangedEventDto, SeatSnapshotEventDto } from './dto/seat-stream.dto';
 import { SeatStreamService } from './seat-stream.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdParam } from '../catalog/dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorators';
 import { Page } from '../common/envelope';
 import { PageQueryDto } from '../common/pagination';

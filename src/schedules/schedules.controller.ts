@@ -4,7 +4,7 @@ import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.d
 import { Page } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
-import { IdParam } from '../halls/dto/hall-request.dto';
+import { IdParam } from '../common/id-param.dto';
 import { CreateScheduleDto, ScheduleListQueryDto, UpdateScheduleDto } from './dto/schedule-request.dto';
 import { ShowtimeDto } from './dto/showtime.dto';
 import { ScheduleQueriesService } from './schedule-queries.service';

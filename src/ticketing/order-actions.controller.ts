@@ -4,7 +4,7 @@ import { Auth, AuthUser, CurrentUser } from '../common/decorators/auth.decorator
 import { ResultCode } from '../common/result-code';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
-import { IdParam } from './dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto } from './dto/order.dto';
 import { OrderCancellationsService } from './order-cancellations.service';

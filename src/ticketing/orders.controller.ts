@@ -6,7 +6,7 @@ import { ResultCode } from '../common/result-code';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiEnvelope, ApiErrors } from '../common/swagger/api-envelope';
 import { CreateOrderDto } from './dto/create-order.dto';
-import { IdParam } from './dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { ListOrdersQueryDto } from './dto/list-orders.dto';
 import { QrCodeQueryDto } from './dto/order-actions.dto';
 import { OrderDto } from './dto/order.dto';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
-import { IdParam } from './dto/id-param.dto';
+import { IdParam } from '../common/id-param.dto';
 import { SeatMapDto } from './dto/seat-map.dto';
 import { SeatMapService } from './seat-map.service';
 

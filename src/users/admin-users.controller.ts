@@ -5,7 +5,8 @@ import { Page } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
 import { AdminUsersService } from './admin-users.service';
-import { AdminUpdateUserDto, UserIdParam, UserListQueryDto } from './dto/admin-users.dto';
+import { IdParam } from '../common/id-param.dto';
+import { AdminUpdateUserDto, UserListQueryDto } from './dto/admin-users.dto';
 import { UserDto } from './dto/user.dto';
 
 @ApiTags('users')
@@ -25,11 +26,7 @@ export class AdminUsersController {
   @Auth('admin')
   @ApiOperation({ summary: 'Change a user’s role or disable it; either revokes every token the user holds' })
   @ApiEnvelope(UserDto, { errors: [ResultCode.NotFound] })
-  update(
-    @CurrentUser() admin: AuthUser,
-    @Param() { id }: UserIdParam,
-    @Body() dto: AdminUpdateUserDto,
-  ): Promise<UserDto> {
+  update(@CurrentUser() admin: AuthUser, @Param() { id }: IdParam, @Body() dto: AdminUpdateUserDto): Promise<UserDto> {
     return this.adminUsers.update(admin, id, dto);
   }
 }

@@ -102,12 +102,3 @@ export class HallDayQueryDto {
   @IsCalendarDay()
   date?: string;
 }
-
-/** A path id: anything but a positive integer answers 1002 naming `id`. */
-export class IdParam {
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2_147_483_647)
-  id!: number;
-}

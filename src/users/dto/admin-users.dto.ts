@@ -1,6 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '../../common/decorators/auth.decorators';
 import { PageQueryDto } from '../../common/pagination';
 
@@ -15,13 +14,6 @@ export class UserListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
-}
-
-export class UserIdParam {
-  @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
-  @Min(1, { message: 'id must be a positive integer' })
-  id!: number;
 }
 
 export class AdminUpdateUserDto {
