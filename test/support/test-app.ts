@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
@@ -48,8 +49,14 @@ export async function bootTestApp(overrides: Record<string, string> = {}): Promi
   Object.assign(process.env, testEnv(dir), overrides);
   // Imported only now: ConfigModule reads process.env when the module graph is first loaded.
   const { createApp } = await import('../../src/bootstrap');
-  const app = await createApp({ logger: false });
-  await app.init();
+  let app: INestApplication;
+  try {
+    app = await createApp({ logger: false });
+    await app.init();
+  } catch (error) {
+    // Some driver errors (an AggregateError of refused connections) carry no message of their own.
+    throw new Error(`test app failed to boot: ${inspect(error, { depth: 3 })}`);
+  }
   const db = app.get(DataSource);
   return {
     app,
