@@ -1,24 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { User } from '../users/entities/user.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
 
-export interface ClaimState {
-  row: number;
-  col: number;
-  sold: boolean;
-}
-
 /** Queries on seat_claims: the table whose unique key (schedule, row, col) is the whole anti-double-sale guarantee. */
 @Injectable()
 export class SeatClaimsRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runner: TransactionRunner,
-  ) {}
+  constructor(private readonly runner: TransactionRunner) {}
 
   /**
    * Holds of one user take turns (row lock on the user until commit), so that two racing holds
@@ -124,20 +114,6 @@ export class SeatClaimsRepository {
       .where('order_id IN (:...orderIds) AND expires_at IS NOT NULL AND expires_at <= :now', { orderIds, now })
       .execute();
     return result.affected ?? 0;
-  }
-
-  /** The seat map's one claims query: live holds and sales of a showtime. */
-  async findLiveOfSchedule(scheduleId: number, now: Date): Promise<ClaimState[]> {
-    const rows = await this.dataSource
-      .getRepository(SeatClaim)
-      .createQueryBuilder('sc')
-      .select('sc.seatRow', 'row')
-      .addSelect('sc.seatCol', 'col')
-      .addSelect('CASE WHEN sc.expiresAt IS NULL THEN 1 ELSE 0 END', 'sold')
-      .where('sc.scheduleId = :scheduleId', { scheduleId })
-      .andWhere(new Brackets((q) => q.where('sc.expiresAt IS NULL').orWhere('sc.expiresAt > :now', { now })))
-      .getRawMany<{ row: number | string; col: number | string; sold: number | string }>();
-    return rows.map((r) => ({ row: Number(r.row), col: Number(r.col), sold: Number(r.sold) === 1 }));
   }
 }
 

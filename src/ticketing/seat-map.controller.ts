@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
+import { RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
 import { IdParam } from '../common/id-param.dto';
@@ -16,7 +17,7 @@ export class SeatMapController {
   @Public()
   @ApiOperation({ summary: 'Seat map of a showtime: every seat with available, held, sold or disabled' })
   @ApiEnvelope(SeatMapDto, { errors: [ResultCode.NotFound] })
-  seats(@Param() { id }: IdParam): Promise<SeatMapDto> {
-    return this.seatMaps.seatMap(id);
+  seats(@Param() { id }: IdParam): Promise<RawResponse> {
+    return this.seatMaps.seatMapResponse(id);
   }
 }

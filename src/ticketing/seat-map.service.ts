@@ -1,39 +1,97 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../common/app.exception';
+import { Envelope, RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { centsToYuan } from '../common/time';
-import { ScheduleSalesService } from '../schedules/schedule-sales.service';
-import { SeatMapDto, SeatStateDto, SeatStatus } from './dto/seat-map.dto';
-import { SeatClaimsRepository } from './seat-claims.repository';
+import type { SeatPosition } from '../halls/entities/hall.entity';
+import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
+import { SeatMapCache, sameStamp } from './seat-map.cache';
+import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
 
-/** GET /schedules/:id/seats, the hottest read: one query for the showtime and hall, one for the live claims. */
+/** What `res.json` would have sent: the cached bytes go out with the same header. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+interface Encoded {
+  body: Buffer;
+  validUntil: number;
+}
+
+/**
+ * GET /schedules/:id/seats, the hottest read. Every request reads the showtime's stamp (one
+ * primary-key query); the encoded envelope is rebuilt from the claims only when the stamp moved
+ * or a hold in it lapsed (see SeatMapCache), so a sold-out rush does not re-encode 600 seats for
+ * every reader. Readers arriving during a rebuild of the same stamp wait for it instead of
+ * starting their own.
+ */
 @Injectable()
 export class SeatMapService {
-  constructor(
-    private readonly sales: ScheduleSalesService,
-    private readonly claims: SeatClaimsRepository,
-  ) {}
+  private readonly cache = new SeatMapCache();
+  private readonly building = new Map<number, { stamp: SeatMapStamp; done: Promise<Encoded> }>();
 
+  constructor(private readonly repository: SeatMapRepository) {}
+
+  /** The whole envelope, already encoded: the interceptor sends it as it is. */
+  async seatMapResponse(scheduleId: number): Promise<RawResponse> {
+    return new RawResponse(await this.encoded(scheduleId), JSON_TYPE);
+  }
+
+  /** The map as an object, for the live stream's snapshot. */
   async seatMap(scheduleId: number): Promise<SeatMapDto> {
-    const context = await this.sales.findSaleContext(scheduleId);
-    if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
-    const live = await this.claims.findLiveOfSchedule(scheduleId, new Date());
-    const { rows, cols } = context;
+    const body = await this.encoded(scheduleId);
+    return (JSON.parse(body.toString('utf8')) as Envelope<SeatMapDto>).data;
+  }
+
+  private async encoded(scheduleId: number): Promise<Buffer> {
+    const stamp = await this.repository.findStamp(scheduleId);
+    if (!stamp) throw new AppException(ResultCode.NotFound, 'showtime not found');
+    const cached = this.cache.get(scheduleId, stamp, Date.now());
+    if (cached) return cached;
+    const pending = this.building.get(scheduleId);
+    if (pending && sameStamp(pending.stamp, stamp)) {
+      const shared = await pending.done;
+      // Built from claims read before this request came in: good only if no hold in it lapsed since.
+      if (Date.now() < shared.validUntil) return shared.body;
+    }
+    const done = this.build(scheduleId, stamp).finally(() => {
+      if (this.building.get(scheduleId)?.done === done) this.building.delete(scheduleId);
+    });
+    this.building.set(scheduleId, { stamp, done });
+    return (await done).body;
+  }
+
+  /**
+   * The stamp was read before the claims, so the map is never older than its stamp; a change that
+   * commits in between only makes the next request see a newer stamp and rebuild.
+   */
+  private async build(scheduleId: number, stamp: SeatMapStamp): Promise<Encoded> {
+    const claims = await this.repository.findClaims(scheduleId);
+    const now = Date.now();
+    const { rows, cols } = stamp;
     const status: SeatStatus[] = new Array<SeatStatus>(rows * cols).fill('available');
     const at = (row: number, col: number) => (row - 1) * cols + (col - 1);
     const inGrid = (row: number, col: number) => row >= 1 && row <= rows && col >= 1 && col <= cols;
-    for (const seat of context.disabledSeats) {
+    const disabled = stamp.disabledSeats ? (JSON.parse(stamp.disabledSeats) as SeatPosition[]) : [];
+    for (const seat of disabled) {
       if (inGrid(seat.row, seat.col)) status[at(seat.row, seat.col)] = 'disabled';
     }
+    let validUntil = Number.POSITIVE_INFINITY;
     // Claims win over a disabled mark: a seat sold before the layout changed is still someone's ticket.
-    for (const claim of live) {
-      if (inGrid(claim.row, claim.col)) status[at(claim.row, claim.col)] = claim.sold ? 'sold' : 'held';
+    for (const claim of claims) {
+      const expiresAt = claim.expiresAt?.getTime();
+      if (expiresAt !== undefined && expiresAt <= now) continue;
+      if (expiresAt !== undefined) validUntil = Math.min(validUntil, expiresAt);
+      if (inGrid(claim.row, claim.col)) status[at(claim.row, claim.col)] = expiresAt === undefined ? 'sold' : 'held';
     }
-    const seats: SeatStateDto[] = status.map((s, i) => ({
-      row: Math.floor(i / cols) + 1,
-      col: (i % cols) + 1,
-      status: s,
-    }));
-    return { scheduleId: context.scheduleId, rows, cols, price: centsToYuan(context.priceCents), seats };
+    const data: SeatMapDto = {
+      scheduleId,
+      rows,
+      cols,
+      price: centsToYuan(stamp.priceCents),
+      seats: status.map((s, i) => ({ row: Math.floor(i / cols) + 1, col: (i % cols) + 1, status: s })),
+    };
+    const { code, msg } = ResultCode.Success;
+    const body = Buffer.from(JSON.stringify({ code, msg, data } satisfies Envelope<SeatMapDto>));
+    this.cache.set(scheduleId, stamp, body, validUntil);
+    return { body, validUntil };
   }
 }

@@ -16,6 +16,7 @@ import { PAYMENT_CHANNELS, PaymentChannel } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { SeatHoldsService } from './seat-holds.service';
 import { SeatMapController } from './seat-map.controller';
+import { SeatMapRepository } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
 
 @Module({
@@ -30,6 +31,7 @@ import { SeatMapService } from './seat-map.service';
     OrderPaymentsService,
     OrderCancellationsService,
     CheckInService,
+    SeatMapRepository,
     SeatMapService,
     HoldSweepService,
     MockPaymentChannel,

@@ -44,11 +44,18 @@ export async function soldCountOf(db: DataSource, scheduleId: number): Promise<n
   return (await db.getRepository(Schedule).findOneByOrFail({ id: scheduleId })).soldCount;
 }
 
-/** Moves an order's hold (and its claims) into the past, as if ORDER_HOLD_SECONDS had run out. */
+/**
+ * Moves an order's hold (and its claims) into the past, as if ORDER_HOLD_SECONDS had run out. Real
+ * time needs no version bump (the seat map cache ends at the earliest hold expiry it shows), but
+ * rewriting an expiry is a seat change the app never makes, so it bumps the showtime's seat
+ * version the way every change made by the app does.
+ */
 export async function lapse(db: DataSource, orderId: number, agoMs = 1000): Promise<void> {
   const past = new Date(Date.now() - agoMs);
+  const { scheduleId } = await db.getRepository(Order).findOneByOrFail({ id: orderId });
   await db.getRepository(Order).update({ id: orderId }, { expiresAt: past });
   await db.getRepository(SeatClaim).update({ orderId }, { expiresAt: past });
+  await db.getRepository(Schedule).increment({ id: scheduleId }, 'seatVersion', 1);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

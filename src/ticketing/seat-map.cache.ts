@@ -1,0 +1,68 @@
+import type { SeatMapStamp } from './seat-map.repository';
+
+interface Entry {
+  stamp: SeatMapStamp;
+  body: Buffer;
+  /** The earliest expiry of a hold shown as held (ms since epoch): the map is stale from then on. */
+  validUntil: number;
+}
+
+/**
+ * Encoded seat maps per showtime, least recently used first out. An entry serves only while the
+ * showtime's stamp (seat version, price, layout) read from the database for this request is the
+ * one it was built under, and until its first hold lapses, since a lapse frees a seat without a
+ * version bump. The database stays the judge, so instances sharing it need no shared cache.
+ */
+export class SeatMapCache {
+  private readonly entries = new Map<number, Entry>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries = 1000,
+    private readonly maxBytes = 32 * 1024 * 1024,
+  ) {}
+
+  get(scheduleId: number, stamp: SeatMapStamp, now: number): Buffer | undefined {
+    const entry = this.entries.get(scheduleId);
+    if (!entry) return undefined;
+    if (now >= entry.validUntil || !sameStamp(entry.stamp, stamp)) {
+      this.remove(scheduleId, entry);
+      return undefined;
+    }
+    // Map keeps insertion order: re-inserting makes this the most recently used.
+    this.entries.delete(scheduleId);
+    this.entries.set(scheduleId, entry);
+    return entry.body;
+  }
+
+  set(scheduleId: number, stamp: SeatMapStamp, body: Buffer, validUntil: number): void {
+    const old = this.entries.get(scheduleId);
+    if (old) this.remove(scheduleId, old);
+    if (body.length > this.maxBytes) return;
+    this.entries.set(scheduleId, { stamp, body, validUntil });
+    this.bytes += body.length;
+    for (const [id, entry] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.remove(id, entry);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remove(scheduleId: number, entry: Entry): void {
+    this.entries.delete(scheduleId);
+    this.bytes -= entry.body.length;
+  }
+}
+
+export function sameStamp(a: SeatMapStamp, b: SeatMapStamp): boolean {
+  return (
+    a.version === b.version &&
+    a.priceCents === b.priceCents &&
+    a.rows === b.rows &&
+    a.cols === b.cols &&
+    a.disabledSeats === b.disabledSeats
+  );
+}

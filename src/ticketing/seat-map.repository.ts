@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** What decides whether a cached seat map still holds, read in one primary-key query per request. */
+export interface SeatMapStamp {
+  version: number;
+  priceCents: number;
+  rows: number;
+  cols: number;
+  /** The hall's `disabled_seats` column as stored (JSON text): compared as text, parsed only on a rebuild. */
+  disabledSeats: string;
+}
+
+export interface SeatMapClaim {
+  row: number;
+  col: number;
+  /** null once sold; a hold with `expiresAt` in the past blocks nothing and reads available. */
+  expiresAt: Date | null;
+}
+
+/**
+ * The seat map's two queries, as fixed parameterized SQL: the hottest read of the API skips the
+ * query builder and entity hydration, and both drivers keep the prepared statements.
+ */
+@Injectable()
+export class SeatMapRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findStamp(scheduleId: number): Promise<SeatMapStamp | null> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      'SELECT s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, h.cols AS hall_cols, ' +
+        'h.disabled_seats AS disabled_seats FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id = ?',
+      [scheduleId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      version: Number(row.version),
+      priceCents: Number(row.price_cents),
+      rows: Number(row.hall_rows),
+      cols: Number(row.hall_cols),
+      disabledSeats: String(row.disabled_seats),
+    };
+  }
+
+  /** Every claim of the showtime, lapsed holds included (they are few: the next hold or the sweep deletes them). */
+  async findClaims(scheduleId: number): Promise<SeatMapClaim[]> {
+    const rows = await this.dataSource.query<{ seat_row: unknown; seat_col: unknown; expires_at: unknown }[]>(
+      'SELECT seat_row, seat_col, expires_at FROM seat_claims WHERE schedule_id = ?',
+      [scheduleId],
+    );
+    return rows.map((r) => ({ row: Number(r.seat_row), col: Number(r.seat_col), expiresAt: instant(r.expires_at) }));
+  }
+}
+
+/**
+ * mysql2 hands DATETIME back as a Date (timezone 'Z'); SQLite keeps the text TypeORM wrote, a UTC
+ * `YYYY-MM-DD HH:mm:ss.SSS` without a zone.
+ */
+function instant(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value !== 'string') throw new Error(`unexpected expires_at ${typeof value}`);
+  const text = value;
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
