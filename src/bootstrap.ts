@@ -34,7 +34,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     }),
   );
   app.enableCors(corsOptions(config.get('CORS_ORIGINS', { infer: true })));
-  app.useBodyParser('json', { limit: '1mb' });
+  const jsonOptions = { limit: '1mb', verify: refuseDeepJson };
+  app.useBodyParser('json', jsonOptions);
   app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   app.useStaticAssets(resolve(config.get('UPLOADS_DIR', { infer: true })), {
     prefix: '/uploads/',
@@ -47,6 +48,33 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;
+}
+
+/** Far deeper than any request of the API; much deeper JSON overflows the stack of the validation pipe. */
+export const MAX_JSON_DEPTH = 32;
+
+/** body-parser's verify hook: refuses (400, 1002) JSON nested deeper than MAX_JSON_DEPTH before it is parsed. */
+function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c) i++;
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), {
+          status: 400,
+          type: 'entity.too.deep',
+        });
+      }
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--;
+    }
+  }
 }
 
 function corsOptions(origins: string) {

@@ -62,7 +62,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { result: ResultCode.TooFrequent, status: 429, msg: 'too many requests, retry later', data: null };
     }
     if (exception instanceof HttpException) return this.mapHttp(exception, req);
-    const bodyParserError = exception as { type?: string; status?: number };
+    // body-parser's errors: typed ones, and a failed inflate, which it passes on as a bare 4xx http-error.
+    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean };
     if (bodyParserError?.type === 'entity.parse.failed') {
       return { result: ResultCode.InvalidParams, status: 400, msg: 'malformed JSON body', data: null };
     }
@@ -74,7 +75,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         data: null,
       };
     }
-    if (bodyParserError?.type && bodyParserError.status && bodyParserError.status < 500) {
+    if ((bodyParserError?.type || bodyParserError?.expose) && bodyParserError.status && bodyParserError.status < 500) {
       return { result: ResultCode.InvalidParams, status: 400, msg: 'unreadable request body', data: null };
     }
     if (exception instanceof QueryFailedError && isDuplicateKeyError(exception)) {

@@ -1,10 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional, ValidateIf } from 'class-validator';
 import type { Gender } from '../entities/user.entity';
 import { IsAccountName, IsGender, IsNickname } from './account-fields';
 
+/** Optional, but unlike @IsOptional() an explicit null is checked (1002): only the nickname can be cleared. */
+const given = (_: object, value: unknown) => value !== undefined;
+
 export class UpdateProfileDto {
-  @IsOptional()
+  @ValidateIf(given)
   @IsAccountName({ required: false })
   name?: string;
 
@@ -12,7 +15,7 @@ export class UpdateProfileDto {
   @IsNickname({ required: false })
   nickname?: string | null;
 
-  @IsOptional()
+  @ValidateIf(given)
   @IsGender({ required: false })
   gender?: Gender;
 }
