@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { DataSource } from 'typeorm';
 import { resolveDataSourceOptions } from '../../src/database/database.options';
 import { ResultCode } from '../../src/common/result-code';
@@ -94,12 +95,14 @@ export interface RawRequest {
   path: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+  /** Where to connect; loopback unless a test needs a peer address the app does not trust. */
+  host?: string;
 }
 
-/** The port the app listens on (it is started on a free loopback port the first time). */
-export async function listeningPort(t: TestApp): Promise<number> {
+/** The port the app listens on (started on a free port of `host` the first time). */
+export async function listeningPort(t: TestApp, host = '127.0.0.1'): Promise<number> {
   const server = t.app.getHttpServer() as import('node:http').Server;
-  if (!server.listening) await t.app.listen(0, '127.0.0.1');
+  if (!server.listening) await t.app.listen(0, host);
   return (server.address() as AddressInfo).port;
 }
 
@@ -112,33 +115,43 @@ export function rawRequest(port: number, req: RawRequest, timeoutMs = 15_000): P
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
     const headers: Record<string, string | number> = { ...req.headers };
     if (body) headers['Content-Length'] = body.length;
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.path, headers }, (res) => {
-      const type = String(res.headers['content-type'] ?? '');
-      if (type.startsWith('text/event-stream')) {
-        res.destroy();
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0), streamed: true });
-        return;
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        let json: unknown;
-        if (/^application\/json/.test(type)) {
-          try {
-            json = JSON.parse(raw.toString('utf8'));
-          } catch {
-            json = undefined;
-          }
+    const outgoing = httpRequest(
+      { host: req.host ?? '127.0.0.1', port, method: req.method, path: req.path, headers },
+      (res) => {
+        const type = String(res.headers['content-type'] ?? '');
+        if (type.startsWith('text/event-stream')) {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0), streamed: true });
+          return;
         }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw, json, streamed: false });
-      });
-    });
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          let json: unknown;
+          if (/^application\/json/.test(type)) {
+            try {
+              json = JSON.parse(raw.toString('utf8'));
+            } catch {
+              json = undefined;
+            }
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw, json, streamed: false });
+        });
+      },
+    );
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+/** An address of this machine that is not loopback, if it has one: a peer the app does not trust as a proxy. */
+export function externalAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 }
 
 const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
