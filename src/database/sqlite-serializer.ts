@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { bindIntegerParameters } from './sqlite-parameters';
 
 type Query = QueryRunner['query'];
 type PatchedRunner = QueryRunner & { __ttmsSerialized?: true };
@@ -72,8 +73,9 @@ export class SqliteSerializer {
     return runner;
   }
 
-  /** Patch the shared connection before the first request can use it. */
+  /** Patch the shared connection (and the driver's parameter binding) before the first request can use it. */
   install(): void {
+    bindIntegerParameters(this.dataSource.driver);
     this.sharedRunner();
   }
 }
