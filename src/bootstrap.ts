@@ -29,6 +29,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
           'img-src': ["'self'", 'data:'],
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
+          // Swagger UI must load over plain HTTP too (a LAN address, a container port); TLS is the proxy's job.
+          'upgrade-insecure-requests': null,
         },
       },
     }),
@@ -40,6 +42,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   app.useStaticAssets(resolve(config.get('UPLOADS_DIR', { infer: true })), {
     prefix: '/uploads/',
     index: false,
+    // No 301 to a trailing slash: that would tell which folders exist.
+    redirect: false,
     dotfiles: 'deny',
     immutable: true,
     maxAge: '7d',
