@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Order } from './entities/order.entity';
+import { writeRows } from './raw-sql';
 
 export interface NewOrder {
   userId: number;
@@ -26,29 +27,29 @@ export interface PaidFields {
 @Injectable()
 export class OrdersRepository {
   async insertPending(manager: EntityManager, fields: NewOrder): Promise<Order> {
-    const order = manager.create(Order, {
+    const { insertId } = await writeRows(
+      manager,
+      `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, expires_at, created_at)
+       VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :expiresAt, :createdAt)`,
+      { ...fields, seats: JSON.stringify(fields.seats) },
+    );
+    return {
       ...fields,
+      id: insertId,
       status: 'pending',
       paidAt: null,
       paymentChannel: null,
       ticketCode: null,
       checkedInAt: null,
       closedAt: null,
-    });
-    const result = await manager.createQueryBuilder().insert().into(Order).values(order).execute();
-    order.id = Number(result.identifiers[0]?.id ?? result.raw?.insertId);
-    return order;
+    };
   }
 
   /** pending → paid, only while the hold is live at `now`; 0 when it is not (any more). */
   async markPaid(manager: EntityManager, id: number, fields: PaidFields, now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set({ ...fields, status: 'paid' })
-      .where('id = :id AND status = :pending AND expires_at > :now', { id, pending: 'pending', now })
-      .execute();
-    return result.affected ?? 0;
+    const sql = `UPDATE orders SET status = 'paid', paid_at = :paidAt, ticket_code = :ticketCode, payment_channel = :paymentChannel
+                  WHERE id = :id AND status = 'pending' AND expires_at > :now`;
+    return (await writeRows(manager, sql, { ...fields, id, now })).affected;
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<number> {

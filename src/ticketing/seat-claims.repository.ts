@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
-import { User } from '../users/entities/user.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
+import { instantOf, selectRows, writeRows } from './raw-sql';
+
+export interface HeldClaim {
+  id: number;
+  row: number;
+  col: number;
+  userId: number;
+  /** null once sold */
+  expiresAt: Date | null;
+}
 
 /** Queries on seat_claims: the table whose unique key (schedule, row, col) is the whole anti-double-sale guarantee. */
 @Injectable()
@@ -15,52 +24,52 @@ export class SeatClaimsRepository {
    * cannot both count the same few seats under the per-user cap.
    */
   async lockUserForHolds(manager: EntityManager, userId: number): Promise<void> {
-    const query = manager
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .select('u.id', 'id')
-      .where('u.id = :userId', { userId });
-    await this.runner.forUpdate(query).getRawOne();
+    const lock = this.runner.isMysql ? ' FOR UPDATE' : '';
+    await selectRows(manager, `SELECT id FROM users WHERE id = :userId${lock}`, { userId });
   }
 
   /**
-   * In one read, the live claims (unexpired holds and sales) of the showtime that either belong to
-   * the user (for the per-user cap) or sit on the wanted seats (to name them in a 2003 up front).
+   * In one read, the claims of the showtime that either belong to the user (for the per-user cap)
+   * or sit on the wanted seats (to name them in a 2003 up front, or to clear lapsed holds from
+   * them), lapsed ones included: the caller tells live from lapsed by `now`. The caller holds the
+   * showtime's row lock, which every change of its claims takes first, so what it reads stays true.
    */
-  async findLiveOfUserOrSeats(
+  async findOfUserOrSeats(
     manager: EntityManager,
     scheduleId: number,
     userId: number,
     seats: SeatPosition[],
-    now: Date,
-  ): Promise<{ row: number; col: number; userId: number }[]> {
-    const rows = await manager
-      .getRepository(SeatClaim)
-      .createQueryBuilder('sc')
-      .select('sc.seatRow', 'row')
-      .addSelect('sc.seatCol', 'col')
-      .addSelect('sc.userId', 'userId')
-      .where('sc.scheduleId = :scheduleId', { scheduleId })
-      .andWhere(new Brackets((q) => q.where('sc.userId = :userId', { userId }).orWhere(seatsCondition(seats))))
-      .andWhere(new Brackets((q) => q.where('sc.expiresAt IS NULL').orWhere('sc.expiresAt > :now', { now })))
-      .getRawMany<{ row: number | string; col: number | string; userId: number | string }>();
-    return rows.map((r) => ({ row: Number(r.row), col: Number(r.col), userId: Number(r.userId) }));
+  ): Promise<HeldClaim[]> {
+    const params: Record<string, number> = { scheduleId, userId };
+    const onSeats = seats.map((seat, i) => {
+      params[`row${i}`] = seat.row;
+      params[`col${i}`] = seat.col;
+      return `(seat_row = :row${i} AND seat_col = :col${i})`;
+    });
+    const rows = await selectRows<{
+      id: unknown;
+      seat_row: unknown;
+      seat_col: unknown;
+      user_id: unknown;
+      expires_at: unknown;
+    }>(
+      manager,
+      `SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims
+        WHERE schedule_id = :scheduleId AND (user_id = :userId OR ${onSeats.join(' OR ')})`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      row: Number(r.seat_row),
+      col: Number(r.seat_col),
+      userId: Number(r.user_id),
+      expiresAt: instantOf(r.expires_at),
+    }));
   }
 
-  /** A lapsed hold blocks nothing: its claims on the wanted seats go before the new claims are inserted. */
-  async deleteLapsedOnSeats(
-    manager: EntityManager,
-    scheduleId: number,
-    seats: SeatPosition[],
-    now: Date,
-  ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .delete()
-      .from(SeatClaim)
-      .where('schedule_id = :scheduleId AND expires_at IS NOT NULL AND expires_at <= :now', { scheduleId, now })
-      .andWhere(seatsCondition(seats))
-      .execute();
+  /** Lapsed holds on the wanted seats, by primary key: they block nothing, but the unique key still sees them. */
+  async deleteByIds(manager: EntityManager, ids: number[]): Promise<void> {
+    await writeRows(manager, 'DELETE FROM seat_claims WHERE id IN (:...ids)', { ids });
   }
 
   /** One statement for all seats; a duplicate key (uq_seat_claims_seat) means a seat is taken. */
@@ -69,19 +78,23 @@ export class SeatClaimsRepository {
     claim: { scheduleId: number; orderId: number; userId: number; expiresAt: Date },
     seats: SeatPosition[],
   ): Promise<void> {
-    const rows = seats.map((seat) => ({ ...claim, seatRow: seat.row, seatCol: seat.col }));
-    await manager.createQueryBuilder().insert().into(SeatClaim).values(rows).updateEntity(false).execute();
+    const params: Record<string, unknown> = { ...claim };
+    const values = seats.map((seat, i) => {
+      params[`row${i}`] = seat.row;
+      params[`col${i}`] = seat.col;
+      return `(:scheduleId, :row${i}, :col${i}, :orderId, :userId, :expiresAt)`;
+    });
+    await writeRows(
+      manager,
+      `INSERT INTO seat_claims (schedule_id, seat_row, seat_col, order_id, user_id, expires_at) VALUES ${values.join(', ')}`,
+      params,
+    );
   }
 
   /** The order's claims become permanent (sold); the count tells whether every one was still there. */
   async makePermanent(manager: EntityManager, orderId: number): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(SeatClaim)
-      .set({ expiresAt: null })
-      .where('order_id = :orderId AND expires_at IS NOT NULL', { orderId })
-      .execute();
-    return result.affected ?? 0;
+    const sql = 'UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL';
+    return (await writeRows(manager, sql, { orderId })).affected;
   }
 
   async deleteOfOrder(manager: EntityManager, orderId: number): Promise<void> {
@@ -115,12 +128,4 @@ export class SeatClaimsRepository {
       .execute();
     return result.affected ?? 0;
   }
-}
-
-function seatsCondition(seats: SeatPosition[]): Brackets {
-  return new Brackets((q) => {
-    seats.forEach((seat, i) => {
-      q.orWhere(`(seat_row = :row${i} AND seat_col = :col${i})`, { [`row${i}`]: seat.row, [`col${i}`]: seat.col });
-    });
-  });
 }

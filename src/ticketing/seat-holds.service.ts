@@ -8,11 +8,11 @@ import { isDuplicateKeyError } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import type { SaleContext } from '../schedules/schedule-sales.service';
-import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { CreateOrderDto, MAX_SEATS_PER_USER } from './dto/create-order.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { OrdersRepository } from './orders.repository';
-import { SeatClaimsRepository } from './seat-claims.repository';
+import { SaleContextRepository } from './sale-context.repository';
+import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
 import { SeatEventsService } from '../live-seats/seat-events.service';
 
 /** POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none. */
@@ -20,7 +20,7 @@ import { SeatEventsService } from '../live-seats/seat-events.service';
 export class SeatHoldsService {
   constructor(
     private readonly runner: TransactionRunner,
-    private readonly sales: ScheduleSalesService,
+    private readonly saleContexts: SaleContextRepository,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly config: ConfigService<EnvironmentVariables, true>,
@@ -40,13 +40,15 @@ export class SeatHoldsService {
         dto.scheduleId,
         seats.map((seat) => ({ ...seat, status: 'held' as const })),
       );
-      const context = await this.sales.findSaleContext(dto.scheduleId, manager);
+      const context = await this.saleContexts.findForHold(manager, dto.scheduleId);
       if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
       assertOnSale(context, now);
       assertSeatsSellable(context, seats);
 
       await this.claims.lockUserForHolds(manager, user.id);
-      const live = await this.claims.findLiveOfUserOrSeats(manager, context.scheduleId, user.id, seats, now);
+      const found = await this.claims.findOfUserOrSeats(manager, context.scheduleId, user.id, seats);
+      const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
+      const live = found.filter(isLive);
       const owned = live.filter((claim) => claim.userId === user.id).length;
       if (owned + seats.length > MAX_SEATS_PER_USER) {
         throw new AppException(
@@ -58,7 +60,14 @@ export class SeatHoldsService {
       const taken = live.filter((claim) => wanted.has(seatKey(claim)));
       if (taken.length) throw seatsTaken(taken);
 
-      await this.claims.deleteLapsedOnSeats(manager, context.scheduleId, seats, now);
+      // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
+      const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim)));
+      if (lapsed.length) {
+        await this.claims.deleteByIds(
+          manager,
+          lapsed.map((claim) => claim.id),
+        );
+      }
       const order = await this.orders.insertPending(manager, {
         userId: user.id,
         scheduleId: context.scheduleId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { instantOf } from './raw-sql';
 
 /** What decides whether a cached seat map still holds, read in one primary-key query per request. */
 export interface SeatMapStamp {
@@ -50,18 +51,6 @@ export class SeatMapRepository {
       'SELECT seat_row, seat_col, expires_at FROM seat_claims WHERE schedule_id = ?',
       [scheduleId],
     );
-    return rows.map((r) => ({ row: Number(r.seat_row), col: Number(r.seat_col), expiresAt: instant(r.expires_at) }));
+    return rows.map((r) => ({ row: Number(r.seat_row), col: Number(r.seat_col), expiresAt: instantOf(r.expires_at) }));
   }
-}
-
-/**
- * mysql2 hands DATETIME back as a Date (timezone 'Z'); SQLite keeps the text TypeORM wrote, a UTC
- * `YYYY-MM-DD HH:mm:ss.SSS` without a zone.
- */
-function instant(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  if (typeof value !== 'string') throw new Error(`unexpected expires_at ${typeof value}`);
-  const text = value;
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
 }

@@ -1,0 +1,41 @@
+import type { EntityManager, ObjectLiteral } from 'typeorm';
+import type { QueryResult } from 'typeorm/query-runner/QueryResult';
+
+/**
+ * Fixed SQL with named `:params` for the hot paths (hold, pay, seat map), without the query builder
+ * and entity hydration. The parameters still go through the driver's own escaping, so a Date is
+ * written the way the entities write it (UTC text on SQLite) and integers are bound, not inlined.
+ * Identifiers are unquoted snake_case (and `rows`/`cols` always table-qualified) so that one text
+ * runs on SQLite and MySQL/MariaDB.
+ */
+export async function selectRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
+  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
+  return manager.query<T[]>(text, bound);
+}
+
+/** A write inside the caller's transaction: the affected row count and, after an INSERT, the new id. */
+export async function writeRows(
+  manager: EntityManager,
+  sql: string,
+  params: ObjectLiteral,
+): Promise<{ affected: number; insertId: number }> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('writeRows runs inside a transaction');
+  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
+  const result = (await runner.query(text, bound, true)) as QueryResult<unknown>;
+  // better-sqlite3 answers the new rowid; mysql2 a header with insertId.
+  const raw = result.raw as number | bigint | { insertId?: number } | undefined;
+  const insertId = typeof raw === 'object' ? Number(raw?.insertId ?? 0) : Number(raw ?? 0);
+  return { affected: result.affected ?? 0, insertId };
+}
+
+/**
+ * A DATETIME column as read by a raw query: mysql2 answers a Date (timezone 'Z'); SQLite the text
+ * TypeORM wrote, a UTC `YYYY-MM-DD HH:mm:ss.SSS` without a zone.
+ */
+export function instantOf(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value !== 'string') throw new Error(`not a datetime: ${typeof value}`);
+  return new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+}
