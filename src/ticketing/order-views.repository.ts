@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { Hall } from '../halls/entities/hall.entity';
+import type { Hall, SeatPosition } from '../halls/entities/hall.entity';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
+import { instantOf, selectRows } from './raw-sql';
 
 /** An order read with its showtime's movie, hall and cinema (owner included, for access checks). */
 export interface OrderView {
@@ -19,15 +20,34 @@ export class OrderViewsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findView(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderView | null> {
-    const order = await this.viewQuery(manager).where('o.id = :id', { id }).getOne();
-    return order ? toView(order) : null;
+    return this.findOneView(manager, 'o.id = :id', { id });
   }
 
   async findViewByTicketCode(ticketCode: string): Promise<OrderView | null> {
-    const order = await this.viewQuery(this.dataSource.manager)
-      .where('o.ticketCode = :ticketCode', { ticketCode })
-      .getOne();
-    return order ? toView(order) : null;
+    return this.findOneView(this.dataSource.manager, 'o.ticket_code = :ticketCode', { ticketCode });
+  }
+
+  /** One order with its showtime as fixed SQL, no entity hydration: every pay, cancel and refund starts here. */
+  private async findOneView(
+    manager: EntityManager,
+    where: string,
+    params: Record<string, unknown>,
+  ): Promise<OrderView | null> {
+    const [row] = await selectRows<ViewRow>(
+      manager,
+      `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o.unit_price_cents, o.amount_cents, o.expires_at,
+              o.paid_at, o.payment_channel, o.ticket_code, o.checked_in_at, o.closed_at, o.created_at,
+              s.starts_at, m.title AS movie_title, h.id AS hall_id, h.name AS hall_name, h.deleted_at AS hall_deleted_at,
+              c.name AS cinema_name, c.owner_id AS cinema_owner_id
+         FROM orders o
+         INNER JOIN schedules s ON s.id = o.schedule_id
+         INNER JOIN movies m ON m.id = s.movie_id
+         INNER JOIN halls h ON h.id = s.hall_id
+         INNER JOIN cinemas c ON c.id = s.cinema_id
+        WHERE ${where}`,
+      params,
+    );
+    return row ? rowToView(row) : null;
   }
 
   /** One page of a user's orders with their showtimes (one query), and the total (one count). */
@@ -111,5 +131,59 @@ function toView(order: Order): OrderView {
       startsAt: schedule.startsAt,
     },
     cinemaOwnerId: schedule.cinema!.ownerId,
+  };
+}
+
+interface ViewRow {
+  id: number | string;
+  user_id: number | string;
+  schedule_id: number | string;
+  status: Order['status'];
+  seats: string;
+  unit_price_cents: number | string;
+  amount_cents: number | string;
+  expires_at: unknown;
+  paid_at: unknown;
+  payment_channel: string | null;
+  ticket_code: string | null;
+  checked_in_at: unknown;
+  closed_at: unknown;
+  created_at: unknown;
+  starts_at: unknown;
+  movie_title: string;
+  hall_id: number | string;
+  hall_name: string;
+  hall_deleted_at: unknown;
+  cinema_name: string;
+  cinema_owner_id: number | string | null;
+}
+
+function rowToView(row: ViewRow): OrderView {
+  const order: Order = {
+    id: Number(row.id),
+    userId: Number(row.user_id),
+    scheduleId: Number(row.schedule_id),
+    status: row.status,
+    seats: JSON.parse(row.seats) as SeatPosition[],
+    unitPriceCents: Number(row.unit_price_cents),
+    amountCents: Number(row.amount_cents),
+    expiresAt: instantOf(row.expires_at)!,
+    paidAt: instantOf(row.paid_at),
+    paymentChannel: row.payment_channel,
+    ticketCode: row.ticket_code,
+    checkedInAt: instantOf(row.checked_in_at),
+    closedAt: instantOf(row.closed_at),
+    createdAt: instantOf(row.created_at)!,
+  };
+  const hall = { id: Number(row.hall_id), name: row.hall_name, deletedAt: instantOf(row.hall_deleted_at) };
+  return {
+    order,
+    show: {
+      movieTitle: row.movie_title,
+      cinemaName: row.cinema_name,
+      hallName: hallNameOf(hall),
+      startsAt: instantOf(row.starts_at)!,
+    },
+    cinemaOwnerId: row.cinema_owner_id === null ? null : Number(row.cinema_owner_id),
   };
 }
