@@ -49,7 +49,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     maxAge: '7d',
   });
   app.setGlobalPrefix(API_PREFIX);
-  app.enableShutdownHooks();
+  // Signals are handled in main.ts (drain HTTP first, then close); tests and scripts call app.close().
   setupSwagger(app);
   return app;
 }
