@@ -144,8 +144,22 @@ const MASS_ASSIGNMENT = [
   'constructor',
 ];
 
+/** Times and days at the edges: no offset, impossible dates, years 0 and 9999, past and far future. */
+const TIMES = [
+  '2026-02-30T10:00:00+08:00',
+  '2026-12-01T19:30:00',
+  '9999-12-31T23:59:59-14:00',
+  '0000-01-01T00:00:00Z',
+  '2020-01-01T00:00:00Z',
+  '2099-06-01T12:00:00.123456789+08:00',
+  '2026-12-01',
+  '0000-01-01',
+  '9999-12-31',
+  '2026-13-01',
+];
+
 const junkString = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...SQL_AND_SCRIPT, ...NUMERIC_STRINGS, ...UNICODE) },
+  { weight: 3, arbitrary: fc.constantFrom(...SQL_AND_SCRIPT, ...NUMERIC_STRINGS, ...UNICODE, ...TIMES) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.constantFrom(...HUGE) },
@@ -162,6 +176,15 @@ const { junk } = fc.letrec<{ junk: unknown }>((tie) => ({
     }),
   ),
 }));
+/** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD; encodeURIComponent would throw). */
+const percentEncode = (text: string) =>
+  [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 /** Junk fit for a URL: at most 300 characters before encoding, so that the request line stays legal. */
 const junkText = fc.oneof(junkString, junkNumber.map(String)).map((s) => String(s).slice(0, 300));
 const RAW_SEGMENTS = [
@@ -236,15 +259,6 @@ function plausible(doc: OpenApi, raw: Schema | undefined, ids: Record<string, nu
 
 // ---- requests ------------------------------------------------------------------------------------
 
-/** Percent-encodes the UTF-8 bytes (a lone surrogate becomes U+FFFD; encodeURIComponent would throw). */
-const percentEncode = (text: string) =>
-  [...Buffer.from(text, 'utf8')]
-    .map((byte) =>
-      /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte))
-        ? String.fromCharCode(byte)
-        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
-    )
-    .join('');
 const encodeQuery = (pairs: [string, string][]) =>
   pairs.length ? `?${pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')}` : '';
 
@@ -305,33 +319,94 @@ const MALFORMED_JSON = [
   '\u0000',
 ];
 
+const EDGE_NUMBERS = [
+  -1,
+  0,
+  1,
+  2,
+  6,
+  7,
+  49,
+  50,
+  51,
+  100,
+  101,
+  600,
+  601,
+  2 ** 31 - 1,
+  2 ** 31,
+  0.5,
+  1.005,
+  100000,
+  100000.01,
+];
+
+/**
+ * A value of the type the schema asks for, at its edges: it passes the type checks and meets the
+ * rules behind them (ranges, layouts, overlaps, states), which plain junk never reaches.
+ */
+function typedJunk(doc: OpenApi, raw: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  const schema = resolveSchema(doc, raw);
+  if (schema.enum?.length) return fc.oneof(fc.constantFrom(...schema.enum), junkString);
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return fc.constantFrom(...EDGE_NUMBERS);
+    case 'boolean':
+      return fc.boolean();
+    case 'string':
+      return junkString;
+    case 'array':
+      return depth > 2 ? fc.constant([]) : fc.array(typedJunk(doc, schema.items, depth + 1), { maxLength: 7 });
+    default: {
+      const properties = Object.entries(schema.properties ?? {});
+      if (depth > 2 || !properties.length) return junk;
+      return fc.record(Object.fromEntries(properties.map(([k, v]) => [k, typedJunk(doc, v, depth + 1)])), {
+        requiredKeys: [],
+      });
+    }
+  }
+}
+
 function bodyArb(doc: OpenApi, op: Operation, ids: Record<string, number>) {
   const content = op.spec.requestBody?.content ?? {};
   if (content['multipart/form-data']) return uploadArb;
   const schema = content['application/json']?.schema;
   const base = schema ? (plausible(doc, schema, ids) as Record<string, unknown>) : {};
   const keys = Object.keys(base);
-  const mutated = fc
-    .record({
-      junked: keys.length ? fc.subarray(keys, { minLength: 1 }) : fc.constant([] as string[]),
-      values: fc.array(junk, { minLength: keys.length, maxLength: keys.length }),
-      dropped: fc.subarray(keys),
-      extra: fc.option(fc.tuple(fc.constantFrom(...MASS_ASSIGNMENT), junk), { nil: undefined }),
-    })
-    .map(({ junked, values, dropped, extra }) => {
-      const body: Record<string, unknown> = { ...base };
-      junked.forEach((key) => (body[key] = values[keys.indexOf(key)]));
-      dropped.filter((key) => !junked.includes(key)).forEach((key) => delete body[key]);
-      if (extra) Object.defineProperty(body, extra[0], { value: extra[1], enumerable: true });
-      return body;
-    });
+  const properties = resolveSchema(doc, schema).properties ?? {};
+  /** The plausible body with fields replaced by junk, or with one field at an edge value of its own type. */
+  const mutatedWith = (valueOf: (key: string) => fc.Arbitrary<unknown>, messy: boolean) =>
+    fc
+      .record({
+        junked: !keys.length
+          ? fc.constant([] as string[])
+          : messy
+            ? fc.subarray(keys, { minLength: 1 })
+            : fc.constantFrom(...keys).map((key) => [key]),
+        values: fc.tuple(...keys.map(valueOf)),
+        dropped: messy ? fc.subarray(keys) : fc.constant([] as string[]),
+        extra: messy
+          ? fc.option(fc.tuple(fc.constantFrom(...MASS_ASSIGNMENT), junk), { nil: undefined })
+          : fc.constant(undefined),
+      })
+      .map(({ junked, values, dropped, extra }) => {
+        const body: Record<string, unknown> = { ...base };
+        junked.forEach((key) => (body[key] = values[keys.indexOf(key)]));
+        dropped.filter((key) => !junked.includes(key)).forEach((key) => delete body[key]);
+        if (extra) Object.defineProperty(body, extra[0], { value: extra[1], enumerable: true });
+        return body;
+      });
+  const mutated = mutatedWith((key) => fc.oneof(junk, typedJunk(doc, properties[key])), true);
+  const typed = mutatedWith((key) => typedJunk(doc, properties[key]), false);
   const json = (value: unknown, label: string) => ({
     headers: { 'Content-Type': 'application/json' } as Record<string, string>,
     body: JSON.stringify(value) as Buffer | string | undefined,
     label,
   });
   return fc.oneof(
-    { weight: 6, arbitrary: mutated.map((v) => json(v, 'json-mutated')) },
+    { weight: 4, arbitrary: mutated.map((v) => json(v, 'json-mutated')) },
+    { weight: 3, arbitrary: typed.map((v) => json(v, 'json-typed')) },
     { weight: 2, arbitrary: junk.map((v) => json(v, 'json-junk')) },
     {
       weight: 1,
@@ -342,7 +417,10 @@ function bodyArb(doc: OpenApi, op: Operation, ids: Record<string, number>) {
       arbitrary: mutated.map((v) => ({
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(
-          Object.entries(v).map(([k, x]): [string, string] => [k, JSON.stringify(x) ?? '']),
+          Object.entries(v).map(([k, x]): [string, string] => [
+            k,
+            typeof x === 'string' ? x : (JSON.stringify(x) ?? ''),
+          ]),
         ).toString(),
         label: 'form',
       })),
