@@ -2,11 +2,12 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { resolveDataSourceOptions } from '../../src/database/database.options';
 
-const SERVER = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((path) => existsSync(path)) ?? 'mariadbd';
+const SERVER = firstInstalled(['mariadbd', 'mysqld'], ['/usr/sbin']);
+const INSTALL_DB = firstInstalled(['mariadb-install-db', 'mysql_install_db'], []);
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -29,7 +30,10 @@ export class PrivateMariaDb {
     const dir = mkdtempSync(join(tmpdir(), 'ttms-mariadb-'));
     const server = new PrivateMariaDb(dir, await freePort());
     try {
-      await run('mariadb-install-db', [
+      if (!SERVER || !INSTALL_DB) {
+        throw new Error('the fault tests need MariaDB installed on this machine (apt-get install mariadb-server)');
+      }
+      await run(INSTALL_DB, [
         '--no-defaults',
         `--datadir=${server.dataDir}`,
         '--auth-root-authentication-method=normal',
@@ -61,7 +65,7 @@ export class PrivateMariaDb {
   async start(): Promise<void> {
     if (this.running) return;
     const child = spawn(
-      SERVER,
+      SERVER as string,
       [
         '--no-defaults',
         `--datadir=${this.dataDir}`,
@@ -173,6 +177,15 @@ export class PrivateMariaDb {
     const file = join(this.dir, 'error.log');
     return existsSync(file) ? readFileSync(file, 'utf8').slice(-3000) : '(no error log)';
   }
+}
+
+/** The first of `names` found on PATH or in `extraDirs` (sbin is often not on a user's PATH). */
+function firstInstalled(names: string[], extraDirs: string[]): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...extraDirs].filter(Boolean);
+  for (const name of names) {
+    for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
 }
 
 function run(command: string, args: string[]): Promise<void> {

@@ -33,6 +33,8 @@ export interface RushOrder {
   paid: boolean;
   cancelled: boolean;
   refunded: boolean;
+  /** A request about it went unanswered or failed with 5000: the database may hold either outcome. */
+  uncertain: boolean;
 }
 
 export interface RushOptions {
@@ -88,7 +90,7 @@ export class Rush {
       const seats = pick(free, 1 + Math.floor(Math.random() * 2)).map(({ row, col }) => ({ row, col }));
       const held = await send('hold', () => http.post(`${API}/orders`).set(user.auth).send({ scheduleId, seats }));
       if (held.status === 409 && held.body.code === 2004) {
-        const oldest = mine.find((o) => o.scheduleId === scheduleId && o.paid && !o.refunded);
+        const oldest = mine.find((o) => o.scheduleId === scheduleId && o.paid && !o.refunded && !o.uncertain);
         if (!oldest) continue;
         const refund = await send(
           'refund',
@@ -108,6 +110,7 @@ export class Rush {
         paid: false,
         cancelled: false,
         refunded: false,
+        uncertain: false,
       };
       this.orders.set(order.id, order);
       mine.push(order);
@@ -146,9 +149,11 @@ export class Rush {
     try {
       const res = await req().timeout(REQUEST_TIMEOUT_MS);
       Object.assign(entry, { end: Date.now(), status: res.status, code: (res.body as { code?: number })?.code });
+      if (order && res.status >= 500) order.uncertain = true;
       return res;
     } catch (error) {
       Object.assign(entry, { end: Date.now(), error: (error as Error).message });
+      if (order) order.uncertain = true;
       return { status: 0, body: {} } as Response;
     }
   }
