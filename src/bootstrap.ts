@@ -36,7 +36,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     }),
   );
   app.enableCors(corsOptions(config.get('CORS_ORIGINS', { infer: true })));
-  const jsonOptions = { limit: '1mb', verify: refuseDeepJson };
+  const jsonOptions = { limit: '1mb', verify: refuseDeepJson, reviver: refuseUnpairedSurrogates };
   app.useBodyParser('json', jsonOptions);
   app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   app.useStaticAssets(resolve(config.get('UPLOADS_DIR', { infer: true })), {
@@ -79,6 +79,20 @@ function refuseDeepJson(_req: unknown, _res: unknown, body: Buffer): void {
       depth--;
     }
   }
+}
+
+/** Matches only a surrogate that is not half of a pair: `u` mode reads a proper pair as one code point. */
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/**
+ * JSON.parse reviver: refuses (400, 1002) text with an unpaired surrogate (`"\ud800"`), which I-JSON
+ * (RFC 7493) forbids, no database stores faithfully, and class-validator's IsEmail throws on.
+ */
+function refuseUnpairedSurrogates(key: string, value: unknown): unknown {
+  if (UNPAIRED_SURROGATE.test(key) || (typeof value === 'string' && UNPAIRED_SURROGATE.test(value))) {
+    throw new SyntaxError('JSON text with an unpaired surrogate');
+  }
+  return value;
 }
 
 function corsOptions(origins: string) {
