@@ -323,6 +323,10 @@ describe('Access control (issue 12)', () => {
         'role claim edited, unsigned': craftJwt({ alg: 'none' }, { ...jwtClaims(u.token), role: 'admin' }),
         'expired and forged': craftJwt({ alg: 'HS256' }, claimsOf(u, { exp: now() - 60 }), 'wrong-secret-0123456789'),
         'no such user': craftJwt({ alg: 'HS256' }, claimsOf(u, { sub: 2_147_483_000 }), secret),
+        // Validly signed but malformed claims (only possible with a leaked secret) must not reach a query.
+        'a string user id': craftJwt({ alg: 'HS256' }, claimsOf(u, { sub: `${u.user.id}' OR '1'='1` }), secret),
+        'a numeric-string user id': craftJwt({ alg: 'HS256' }, claimsOf(u, { sub: String(u.user.id) }), secret),
+        'a missing token version': craftJwt({ alg: 'HS256' }, claimsOf(u, { ver: undefined }), secret),
       };
       for (const [what, token] of Object.entries(forged)) {
         const res = await adminList(token);

@@ -64,11 +64,26 @@ export class TokenService {
 
   /** 1008 for an expired token, 1007 for anything else that does not verify. */
   async verify(token: string): Promise<TokenClaims> {
+    let claims: TokenClaims;
     try {
-      return await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
     } catch (error) {
       if (error instanceof TokenExpiredError) throw new AppException(ResultCode.TokenExpired);
       throw new AppException(ResultCode.NotLoggedIn);
     }
+    // A signature proves who issued a token, not that its claims have the shapes the queries expect.
+    if (!hasClaimShapes(claims)) throw new AppException(ResultCode.NotLoggedIn);
+    return claims;
   }
+}
+
+function hasClaimShapes(claims: TokenClaims): boolean {
+  return (
+    Number.isSafeInteger(claims.sub) &&
+    claims.sub > 0 &&
+    Number.isSafeInteger(claims.ver) &&
+    typeof claims.jti === 'string' &&
+    claims.jti.length <= 36 &&
+    (claims.purpose === undefined || claims.purpose === 'reset')
+  );
 }
