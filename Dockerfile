@@ -10,6 +10,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# A bounded heap and a thread pool sized to the cores keep peak memory near 220 MB (bench/NOTES.md).
+ENV NODE_OPTIONS=--max-old-space-size=192 UV_THREADPOOL_SIZE=2
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
