@@ -82,6 +82,9 @@ function serverEnv(target: DbTarget, tmp: string): Record<string, string> {
   return {
     ...target.env,
     NODE_ENV: 'test',
+    // The deployment settings of the Docker image (README, "Performance and deployment").
+    NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=192',
+    UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '2',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'off',
     DEMO_DATA: 'false',
