@@ -89,6 +89,8 @@ export function ApiErrors(...codes: ResultCodeEntry[]) {
             { $ref: getSchemaPath(EnvelopeDto) },
             { type: 'object', properties: { code: { type: 'integer', enum: entries.map((e) => e.code) } } },
           ],
+          // Without it Swagger UI would show the success example (code 1000) under every error status.
+          example: { code: entries[0].code, msg: entries[0].msg, data: null },
         },
       }),
     ),
