@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { freePort } from './private-mariadb';
-import { buildOnce, stopApps } from './spawn-app';
+import { buildOnce, spawnedAppEnv, stopApps } from './spawn-app';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -56,17 +56,8 @@ async function startAppProcess(env: Record<string, string>): Promise<AppProcess>
   const dir = mkdtempSync(join(tmpdir(), 'ttms-process-'));
   const child = spawn(process.execPath, [join(dist, 'main.js')], {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DB_MIGRATIONS_RUN: 'false',
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'error',
-      DEMO_DATA: 'false',
-      UPLOADS_DIR: join(dir, 'uploads'),
-      ...env,
-    },
+    // Errors are kept (not silenced) so that a failing fault test can show what the process said.
+    env: { ...spawnedAppEnv(port, dir), LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -85,22 +85,26 @@ export async function spawnApps(count: number, env: Record<string, string>): Pro
   return apps;
 }
 
+/** What every spawned server runs with, before the caller's own settings. */
+export function spawnedAppEnv(port: number, dir: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DB_MIGRATIONS_RUN: 'false',
+    RATE_LIMITS: 'off',
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'false',
+    UPLOADS_DIR: join(dir, 'uploads'),
+  };
+}
+
 async function spawnApp(dist: string, env: Record<string, string>): Promise<SpawnedApp> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ttms-spawned-'));
   const child = spawn(process.execPath, [join(dist, 'main.js')], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DB_MIGRATIONS_RUN: 'false',
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'silent',
-      DEMO_DATA: 'false',
-      UPLOADS_DIR: join(dir, 'uploads'),
-      ...env,
-    },
+    env: { ...spawnedAppEnv(port, dir), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
