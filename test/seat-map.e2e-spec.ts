@@ -84,6 +84,36 @@ describe('Seat map: GET /schedules/:id/seats (CONTRACT 6) and the sold count', (
     expect(bad.body).toMatchObject({ code: 1002, data: [{ field: 'id' }] });
   });
 
+  it('should send the map gzipped to clients that accept it, and plain to those that do not', async () => {
+    const { schedule } = await givenShowtime(t, { hall: { rows: 10, cols: 12 } });
+    await hold(t.http, alice, schedule.id, [{ row: 4, col: 5 }]).expect(201);
+    const url = `${API}/schedules/${schedule.id}/seats`;
+    const plain = await t.http.get(url).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const gzipped = await t.http.get(url).set('Accept-Encoding', 'br;q=1, gzip;q=0.8').expect(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(Number(gzipped.headers['content-length'])).toBeLessThan(Number(plain.headers['content-length']) / 3);
+    expect(gzipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(gzipped.body).toEqual(plain.body);
+    expect(statusOf(gzipped.body.data.seats, 4, 5)).toBe('held');
+    const refused = await t.http.get(url).set('Accept-Encoding', 'gzip;q=0').expect(200);
+    expect(refused.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('should answer 304 to If-None-Match with the current ETag, and a new ETag once a seat changes', async () => {
+    const { schedule } = await givenShowtime(t, { hall: { rows: 4, cols: 4 } });
+    const url = `${API}/schedules/${schedule.id}/seats`;
+    const first = await t.http.get(url).expect(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/".+"$/);
+    const unchanged = await t.http.get(url).set('If-None-Match', etag).expect(304);
+    expect(unchanged.text ?? '').toBe('');
+    await hold(t.http, alice, schedule.id, [{ row: 1, col: 2 }]).expect(201);
+    const changed = await t.http.get(url).set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(statusOf(changed.body.data.seats, 1, 2)).toBe('held');
+  });
+
   it('should read the map in at most two queries, whatever the hall size', async () => {
     const { schedule } = await givenShowtime(t, { hall: { rows: 50, cols: 50 } });
     await buyTickets(t.http, alice, schedule.id, [{ row: 50, col: 50 }]);

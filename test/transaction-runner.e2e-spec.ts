@@ -42,6 +42,23 @@ describe('TransactionRunner', () => {
     expect(await readCount(target)).toBe(40);
   });
 
+  // MySQL only: SQLite transactions take turns, so nothing commits in the middle of one.
+  const onMysql = process.env.TEST_DB_KIND === 'mysql' ? it : it.skip;
+  onMysql('should read what others committed meanwhile (READ COMMITTED), transaction after transaction', async () => {
+    // Pooled connections are reused: the level must hold on every one, not only on the first use.
+    for (let round = 1; round <= 12; round++) {
+      const target = await givenCounter();
+      const seen = await runner.run(async (manager) => {
+        const count = async () => (await manager.getRepository(CodeTarget).findOneByOrFail({ target })).sentToday;
+        const before = await count();
+        await t.db.getRepository(CodeTarget).update({ target }, { sentToday: round });
+        return [before, await count()];
+      });
+      // Under REPEATABLE READ (MySQL's default) the second read would still see the first one's snapshot.
+      expect(seen).toEqual([0, round]);
+    }
+  });
+
   it('should roll back a failed transaction without taking a concurrent write down with it', async () => {
     const target = await givenCounter();
     const failing = runner.run(async (manager) => {

@@ -178,6 +178,18 @@ function details(r: DbResult): string[] {
       `- Server CPU time (user + system, all threads) per ${costs.map(([k, v]) => `${k}: ${v}`).join('; ')}. Unlike rates, these hardly move with the load of other processes.`,
     );
   }
+  const client = (cpuMs: number | undefined, n: number | undefined) =>
+    cpuMs !== undefined && n ? `${round(cpuMs / n, 2)} ms` : undefined;
+  const clientCosts = [
+    ['ceiling request', client(r.ceiling?.clientCpuMs, r.ceiling?.allRequests)],
+    ['seat map request', client(r.seatMap?.clientCpuMs, r.seatMap?.allRequests)],
+    ['rush request', client(r.rush?.clientCpuMs, r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined)],
+  ].filter(([, v]) => v);
+  if (clientCosts.length) {
+    out.push(
+      `- Load generator CPU time (its own process, on the same cores) per ${clientCosts.map(([k, v]) => `${k}: ${v}`).join('; ')}.`,
+    );
+  }
   if (r.setupRetries) {
     out.push(
       `- Loading the data through the API: ${r.setupRetries} requests answered 5xx (or nothing) and were sent again.`,
@@ -205,7 +217,7 @@ export function renderReport(info: RunInfo, results: DbResult[]): string {
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB memory, Node ${m.node}, ${m.os}. Server and load generators share these cores.`,
     '',
-    `Method: the built server (\`nest build\` into .bench-tmp/dist, run as \`node .bench-tmp/dist/main.js\` with the Docker image's runtime settings NODE_OPTIONS=--max-old-space-size=192 and UV_THREADPOOL_SIZE=2; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false) on a fresh database per run; each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process (rush: a keep-alive client loop in its own process). ` +
+    `Method: the built server (\`nest build\` into .bench-tmp/dist, run as \`node .bench-tmp/dist/main.js\` with the Docker image's runtime settings NODE_OPTIONS=--max-old-space-size=192 and UV_THREADPOOL_SIZE=2; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false) on a fresh database per run; each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process, sending \`Accept-Encoding: gzip, deflate, br\` as browsers and mobile HTTP stacks do (rush: a keep-alive client loop on raw sockets in its own process, each client's connection opened before the clock starts). ` +
       `Rush: ${s.rushClients} clients, each with its own ${s.usersPerClient} users (6 seats per user and showtime), hold ${s.seatsPerOrder} random available seats then pay, until all ${s.rushShowtimes * 600} seats of ${s.rushShowtimes} showtimes are sold (limit ${s.rushLimitSec} s); ` +
       `${pct(s.raceShare)} of picks ignore holds in flight, so they race for the same seat. ` +
       `Login: argon2id m=${info.argon2.memoryKib} KiB, t=${info.argon2.timeCost}, p=${info.argon2.parallelism} (the production defaults). RSS is VmRSS sampled every 150 ms with the kernel high-water mark reset per phase.`,

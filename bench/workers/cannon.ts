@@ -31,6 +31,8 @@ export interface CannonOutput {
   loginP50?: number;
   loginP99?: number;
   loginFailures?: number;
+  /** autocannon's own CPU time (user + system) over warm-up and measure. */
+  clientCpuMs?: number;
 }
 
 function summary(result: CannonResult): CannonOutput {
@@ -47,15 +49,21 @@ function summary(result: CannonResult): CannonOutput {
   };
 }
 
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
 async function get(input: Extract<CannonInput, { kind: 'get' }>): Promise<CannonOutput> {
   const base: Omit<CannonOptions, 'duration'> = {
     url: `http://127.0.0.1:${input.port}/api/v1${input.path}`,
     connections: input.connections,
     timeout: 10,
+    // What every browser and mobile HTTP stack sends; autocannon reads the body without unzipping it.
+    headers: { 'accept-encoding': ACCEPT_ENCODING },
   };
+  const cpuAtStart = process.cpuUsage();
   const warm = input.warmupSec > 0 ? (await autocannon({ ...base, duration: input.warmupSec })).requests.total : 0;
   const out = summary(await autocannon({ ...base, duration: input.durationSec }));
-  return { ...out, allRequests: out.allRequests + warm };
+  const cpu = process.cpuUsage(cpuAtStart);
+  return { ...out, allRequests: out.allRequests + warm, clientCpuMs: round((cpu.user + cpu.system) / 1000, 0) };
 }
 
 /** Each connection loops: a captcha, then a login with it (the fixed test answer), round-robin over the accounts. */

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { Schedule } from '../schedules/entities/schedule.entity';
+import { selectRows, writeRows } from '../database/raw-sql';
 import { SeatChangeEvent, SeatStatusChange } from './seat-change';
 
 const CHANNEL = 'ttms:seat-changes';
@@ -52,22 +53,21 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Call inside the transaction that changes the seats; returns the publish step to run once it
-   * has committed (a rolled-back change must never be announced).
+   * has committed (a rolled-back change must never be announced). Bumping the version is one
+   * statement that also takes the showtime's row lock, so as a transaction's first statement it is
+   * the lock every seat change queues on; `soldDelta` moves the sold count in the same statement.
    */
-  async record(manager: EntityManager, scheduleId: number, seats: SeatStatusChange[]): Promise<() => void> {
-    if (!seats.length) return () => undefined;
-    await manager
-      .createQueryBuilder()
-      .update(Schedule)
-      .set({ seatVersion: () => 'seat_version + 1' })
-      .where('id = :scheduleId', { scheduleId })
-      .execute();
-    const row = await manager
-      .createQueryBuilder(Schedule, 's')
-      .select('s.seat_version', 'version')
-      .where('s.id = :scheduleId', { scheduleId })
-      .getRawOne<{ version: number | string }>();
-    const event: SeatChangeEvent = { scheduleId, version: Number(row?.version ?? 0), seats };
+  async record(
+    manager: EntityManager,
+    scheduleId: number,
+    seats: SeatStatusChange[],
+    soldDelta = 0,
+  ): Promise<() => void> {
+    if (!seats.length && !soldDelta) return () => undefined;
+    const version = await bumpSeatVersion(manager, scheduleId, Math.trunc(soldDelta));
+    // No such showtime: nothing changed, and the caller's own read of it answers 1014.
+    if (version === null || !seats.length) return () => undefined;
+    const event: SeatChangeEvent = { scheduleId, version, seats };
     return () => this.publish(event);
   }
 
@@ -118,4 +118,25 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
   private deliver(event: SeatChangeEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
+ * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's insert
+ * id, per connection, so no other transaction can see it.
+ */
+async function bumpSeatVersion(manager: EntityManager, scheduleId: number, soldDelta: number): Promise<number | null> {
+  const type = manager.connection.options.type;
+  const sold = soldDelta ? `, sold_count = sold_count + ${soldDelta}` : '';
+  if (type === 'mysql' || type === 'mariadb') {
+    const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} WHERE id = :scheduleId`;
+    const { affected, insertId } = await writeRows(manager, sql, { scheduleId });
+    return affected ? insertId : null;
+  }
+  const [row] = await selectRows<{ seat_version: number | string }>(
+    manager,
+    `UPDATE schedules SET seat_version = seat_version + 1${sold} WHERE id = :scheduleId RETURNING seat_version`,
+    { scheduleId },
+  );
+  return row ? Number(row.seat_version) : null;
 }

@@ -5,7 +5,6 @@ import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import type { Order } from './entities/order.entity';
@@ -27,7 +26,6 @@ export class OrderPaymentsService {
 
   constructor(
     private readonly runner: TransactionRunner,
-    private readonly sales: ScheduleSalesService,
     private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
@@ -61,31 +59,33 @@ export class OrderPaymentsService {
   async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
     const { order, show } = view;
     let publish = () => undefined as void;
-    const result = await this.runner.run(async (manager) => {
-      await this.seatEvents.lockShowtimes(manager, [order.scheduleId]);
-      const now = new Date();
-      const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
-      if (!paid) {
-        const current = await this.views.findView(order.id, manager);
-        if (current?.order.status === 'paid') return toOrderDto(current.order, show, { isOwner: true, now });
-        assertPayable(current?.order ?? order, now);
-        throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
-      }
-      await this.sales.adjustSoldCount(manager, order.scheduleId, order.seats.length);
-      publish = await this.seatEvents.record(
-        manager,
-        order.scheduleId,
-        order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const })),
-      );
-      const sold = await this.claims.makePermanent(manager, order.id);
-      if (sold !== order.seats.length) {
-        throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
-      }
-      const result: Order = { ...order, status: 'paid', ...paid };
-      return toOrderDto(result, show, { isOwner: true, now });
-    });
-    publish();
-    return result;
+    try {
+      const result = await this.runner.run(async (manager) => {
+        // First the showtime's row lock, which every seat change takes first, in the statement that
+        // counts the seats sold and versions the change (all undone if the payment loses below).
+        const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
+        publish = await this.seatEvents.record(manager, order.scheduleId, soldSeats, order.seats.length);
+        const now = new Date();
+        const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
+        if (!paid) throw new OrderLost();
+        const sold = await this.claims.makePermanent(manager, order.id);
+        if (sold !== order.seats.length) {
+          throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
+        }
+        const result: Order = { ...order, status: 'paid', ...paid };
+        return toOrderDto(result, show, { isOwner: true, now });
+      });
+      publish();
+      return result;
+    } catch (error) {
+      if (!(error instanceof OrderLost)) throw error;
+    }
+    // A racing payment, cancel or sweep changed the order first: answer with what it is now.
+    const now = new Date();
+    const current = await this.views.findView(order.id);
+    if (current?.order.status === 'paid') return toOrderDto(current.order, show, { isOwner: true, now });
+    assertPayable(current?.order ?? order, now);
+    throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
   }
 
   private async markPaidWithFreshCode(
@@ -105,6 +105,9 @@ export class OrderPaymentsService {
     }
   }
 }
+
+/** The order was no longer pending and live when this payment got to it: roll back, then look. */
+class OrderLost extends Error {}
 
 function assertPayable(order: Order, now: Date): void {
   const status = effectiveStatus(order, now);

@@ -5,7 +5,7 @@ import type { Hall, SeatPosition } from '../halls/entities/hall.entity';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
-import { instantOf, selectRows } from './raw-sql';
+import { instantOf, selectRows } from '../database/raw-sql';
 
 /** An order read with its showtime's movie, hall and cinema (owner included, for access checks). */
 export interface OrderView {

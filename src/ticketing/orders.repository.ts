@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Order } from './entities/order.entity';
-import { writeRows } from './raw-sql';
+import { writeRows } from '../database/raw-sql';
 
 export interface NewOrder {
   userId: number;

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { CinemaStatus } from '../catalog/entities/cinema.entity';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import type { SaleContext } from '../schedules/schedule-sales.service';
-import { instantOf, selectRows } from './raw-sql';
+import { instantOf, selectRows } from '../database/raw-sql';
 
 interface SaleContextRow {
   schedule_id: number | string;

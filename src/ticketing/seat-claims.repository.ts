@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
-import { instantOf, selectRows, writeRows } from './raw-sql';
+import { instantOf, selectRows, writeRows } from '../database/raw-sql';
 
 export interface HeldClaim {
   id: number;
@@ -18,15 +18,6 @@ export interface HeldClaim {
 @Injectable()
 export class SeatClaimsRepository {
   constructor(private readonly runner: TransactionRunner) {}
-
-  /**
-   * Holds of one user take turns (row lock on the user until commit), so that two racing holds
-   * cannot both count the same few seats under the per-user cap.
-   */
-  async lockUserForHolds(manager: EntityManager, userId: number): Promise<void> {
-    const lock = this.runner.isMysql ? ' FOR UPDATE' : '';
-    await selectRows(manager, `SELECT id FROM users WHERE id = :userId${lock}`, { userId });
-  }
 
   /**
    * In one read, the claims of the showtime that either belong to the user (for the per-user cap)

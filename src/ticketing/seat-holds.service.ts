@@ -34,7 +34,8 @@ export class SeatHoldsService {
     const { order, publish } = await this.runner.run(async (manager) => {
       const now = new Date();
       // First, the showtime's row lock (its seat version): holds of one showtime queue here, after any
-      // layout change or payment of it, and every transaction takes it before touching claims.
+      // layout change or payment of it, and every transaction takes it before touching claims. It
+      // also makes the per-user cap safe: it counts the user's claims of this showtime only.
       const publish = await this.seatEvents.record(
         manager,
         dto.scheduleId,
@@ -45,7 +46,6 @@ export class SeatHoldsService {
       assertOnSale(context, now);
       assertSeatsSellable(context, seats);
 
-      await this.claims.lockUserForHolds(manager, user.id);
       const found = await this.claims.findOfUserOrSeats(manager, context.scheduleId, user.id, seats);
       const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
       const live = found.filter(isLive);

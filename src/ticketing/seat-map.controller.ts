@@ -1,5 +1,5 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
@@ -15,9 +15,26 @@ export class SeatMapController {
 
   @Get(':id/seats')
   @Public()
-  @ApiOperation({ summary: 'Seat map of a showtime: every seat with available, held, sold or disabled' })
+  @ApiOperation({
+    summary: 'Seat map of a showtime: every seat with available, held, sold or disabled',
+    description:
+      'Sent gzip-compressed to clients that accept it (Accept-Encoding: gzip), with an ETag: a request ' +
+      'with If-None-Match naming the current one gets 304 Not Modified and no body.',
+  })
   @ApiEnvelope(SeatMapDto, { errors: [ResultCode.NotFound] })
-  seats(@Param() { id }: IdParam): Promise<RawResponse> {
-    return this.seatMaps.seatMapResponse(id);
+  @ApiResponse({ status: 304, description: 'Not modified: the map is still the one of the ETag in If-None-Match' })
+  seats(@Param() { id }: IdParam, @Headers('accept-encoding') acceptEncoding?: string): Promise<RawResponse> {
+    return this.seatMaps.seatMapResponse(id, acceptsGzip(acceptEncoding));
   }
+}
+
+/** `gzip` (or `*`) listed without `q=0`. */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding.trim() !== 'gzip' && coding.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { instantOf } from './raw-sql';
+import { instantOf } from '../database/raw-sql';
 
 /** What decides whether a cached seat map still holds, read in one primary-key query per request. */
 export interface SeatMapStamp {
