@@ -1,5 +1,6 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
+import { SqliteDirect } from './sqlite-direct';
 
 /**
  * Fixed SQL with named `:params` for the hot paths (hold, pay, seat map), without the query builder
@@ -9,6 +10,8 @@ import type { QueryResult } from 'typeorm/query-runner/QueryResult';
  * runs on SQLite and MySQL/MariaDB.
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
+  const direct = SqliteDirect.handles(sql) ? SqliteDirect.of(manager) : undefined;
+  if (direct) return direct.all<T>(sql, params);
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   return manager.query<T[]>(text, bound);
 }
@@ -21,6 +24,8 @@ export async function writeRows(
 ): Promise<{ affected: number; insertId: number }> {
   const runner = manager.queryRunner;
   if (!runner) throw new Error('writeRows runs inside a transaction');
+  const direct = SqliteDirect.handles(sql) ? SqliteDirect.of(manager) : undefined;
+  if (direct) return direct.run(sql, params);
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   const result = (await runner.query(text, bound, true)) as QueryResult<unknown>;
   // better-sqlite3 answers the new rowid; mysql2 a header with insertId.

@@ -32,10 +32,13 @@ export class SeatClaimsRepository {
     seats: SeatPosition[],
   ): Promise<HeldClaim[]> {
     const params: Record<string, number> = { scheduleId, userId };
+    const columns =
+      'SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
+    // One index lookup per part: an OR of them made both databases walk every claim of the showtime.
     const onSeats = seats.map((seat, i) => {
       params[`row${i}`] = seat.row;
       params[`col${i}`] = seat.col;
-      return `(seat_row = :row${i} AND seat_col = :col${i})`;
+      return `${columns} AND seat_row = :row${i} AND seat_col = :col${i}`;
     });
     const rows = await selectRows<{
       id: unknown;
@@ -43,12 +46,7 @@ export class SeatClaimsRepository {
       seat_col: unknown;
       user_id: unknown;
       expires_at: unknown;
-    }>(
-      manager,
-      `SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims
-        WHERE schedule_id = :scheduleId AND (user_id = :userId OR ${onSeats.join(' OR ')})`,
-      params,
-    );
+    }>(manager, [`${columns} AND user_id = :userId`, ...onSeats].join(' UNION '), params);
     return rows.map((r) => ({
       id: Number(r.id),
       row: Number(r.seat_row),
