@@ -17,7 +17,7 @@ import { BenchUser, HALL, insertUsers, loadCatalog, mintToken, sellHalf } from '
 import { JsonClient } from './lib/http';
 import { selfTimeByModule, topSelfTime } from './lib/profile-summary';
 import { DbResult, renderReport, RunInfo, verdicts } from './lib/report';
-import { ServerProcess } from './lib/server';
+import { localDatabasePid, processCpuMs, ServerProcess } from './lib/server';
 import { log, round, sleep } from './lib/util';
 import { runWorker } from './lib/worker';
 import type { BareInput, BareOutput } from './workers/bare';
@@ -134,15 +134,20 @@ async function benchDatabase(
     await sleep(2000);
     result.idleRssMb = round(server.memory().rssMb, 1);
     const srv = server;
+    const dbPid = kind === 'mariadb' && mysqlUrl && isLocalHost(mysqlUrl) ? localDatabasePid() : undefined;
     const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       log(`${kind}: ${name}`);
       srv.startPhase();
       if (profileDir) await srv.profile('start');
       const cpuAtStart = srv.cpuMs();
+      const dbCpuAtStart = dbPid ? processCpuMs(dbPid) : NaN;
       try {
         return await work();
       } finally {
         result.cpuMs[name] = round(srv.cpuMs() - cpuAtStart, 0);
+        if (dbPid && Number.isFinite(dbCpuAtStart)) {
+          (result.dbCpuMs ??= {})[name] = round(processCpuMs(dbPid) - dbCpuAtStart, 0);
+        }
         if (profileDir) await srv.profile('stop', `${kind}-${name.replace(/\s+/g, '-')}`);
         result.peakRssMb[name] = round(srv.endPhase(), 1);
       }
@@ -439,3 +444,7 @@ main()
     process.exitCode = 1;
   })
   .finally(() => cleanup());
+
+function isLocalHost(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname);
+}

@@ -1,4 +1,5 @@
 import { CodeTarget } from '../src/auth/entities/code-target.entity';
+import { selectRows } from '../src/database/raw-sql';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
@@ -97,5 +98,25 @@ describe('TransactionRunner', () => {
     await transaction;
     await outsideRead;
     expect(await readCount(target)).toBe(5);
+  });
+
+  it('should keep a fixed-SQL read outside from seeing what an open transaction wrote and then rolled back', async () => {
+    const target = await givenCounter();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const failing = runner.run(async (manager) => {
+      await manager.getRepository(CodeTarget).update({ target }, { sentToday: 9 });
+      await held;
+      throw new Error('rolled back');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const read = selectRows<{ sent_today: number | string }>(
+      t.db.manager,
+      'SELECT sent_today FROM code_targets WHERE target = :target',
+      { target },
+    );
+    setTimeout(release, 30);
+    await expect(failing).rejects.toThrow('rolled back');
+    expect((await read).map((row) => Number(row.sent_today))).toEqual([0]);
   });
 });

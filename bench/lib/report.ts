@@ -14,6 +14,8 @@ export interface DbResult {
   peakRssMb: Record<string, number>;
   /** Server CPU time (user + system) per phase, warm-up included. */
   cpuMs: Record<string, number>;
+  /** The local database server's CPU time per phase (MariaDB only, when it runs on this machine). */
+  dbCpuMs?: Record<string, number>;
   ceiling?: CannonOutput;
   seatMap?: CannonOutput;
   seatMapState?: { sold: number; held: number };
@@ -176,6 +178,12 @@ function details(r: DbResult): string[] {
   if (costs.length) {
     out.push(
       `- Server CPU time (user + system, all threads) per ${costs.map(([k, v]) => `${k}: ${v}`).join('; ')}. Unlike rates, these hardly move with the load of other processes.`,
+    );
+  }
+  const db = r.dbCpuMs;
+  if (db?.rush !== undefined && r.rush) {
+    out.push(
+      `- Database server CPU time (mariadbd, all threads) per rush request: ${round(db.rush / (r.rush.holdAttempts + r.rush.payAttempts), 2)} ms; per seat sold: ${round(db.rush / r.rush.seatsSold, 2)} ms. It shares the two cores with the app and the load generator.`,
     );
   }
   const client = (cpuMs: number | undefined, n: number | undefined) =>

@@ -1,4 +1,4 @@
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -170,15 +170,9 @@ export class ServerProcess {
 
   /** CPU time the server used so far (user + system, all its threads), from /proc/<pid>/stat. */
   cpuMs(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    } catch {
-      return NaN;
-    }
+    return processCpuMs(this.pid);
   }
+
 
   private sample(): void {
     const { rssMb } = this.memory();
@@ -231,4 +225,29 @@ export class ServerProcess {
       await exited;
     }
   }
+}
+
+/** CPU time a process used so far (user + system, all its threads), from /proc/<pid>/stat; NaN if unreadable. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The local MariaDB (or MySQL) server's pid, to count its CPU next to the app's; undefined if not found here. */
+export function localDatabasePid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const out = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim();
+      if (out) return Number(out);
+    } catch {
+      // not running under this name
+    }
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKeyError } from '../database/db-errors';
+import { selectRows } from '../database/raw-sql';
 import type { Role } from '../common/decorators/auth.decorators';
 import { RevokedToken } from './entities/revoked-token.entity';
 
@@ -21,12 +22,16 @@ export class SessionRepository {
    * authenticated request, so it skips the query builder.
    */
   async findSessionState(userId: number, tokenId: string): Promise<SessionState | null> {
-    const [row] = await this.dataSource.query<
-      { role: Role; token_version: number | string; disabled: number | boolean; revoked: number | string }[]
-    >(
+    const [row] = await selectRows<{
+      role: Role;
+      token_version: number | string;
+      disabled: number | boolean;
+      revoked: number | string;
+    }>(
+      this.dataSource.manager,
       'SELECT u.role AS role, u.token_version AS token_version, u.disabled AS disabled, ' +
-        '(SELECT COUNT(*) FROM revoked_tokens r WHERE r.token_id = ?) AS revoked FROM users u WHERE u.id = ?',
-      [tokenId, userId],
+        '(SELECT COUNT(*) FROM revoked_tokens r WHERE r.token_id = :tokenId) AS revoked FROM users u WHERE u.id = :userId',
+      { tokenId, userId },
     );
     if (!row) return null;
     return {

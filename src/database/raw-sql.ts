@@ -1,6 +1,7 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
 import { SqliteDirect } from './sqlite-direct';
+import { serializerOf } from './sqlite-serializer';
 
 /**
  * Fixed SQL with named `:params` for the hot paths (hold, pay, seat map), without the query builder
@@ -10,8 +11,13 @@ import { SqliteDirect } from './sqlite-direct';
  * runs on SQLite and MySQL/MariaDB.
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
-  const direct = SqliteDirect.handles(sql) ? SqliteDirect.of(manager) : undefined;
-  if (direct) return direct.all<T>(sql, params);
+  if (SqliteDirect.handles(sql)) {
+    const inTransaction = SqliteDirect.of(manager);
+    if (inTransaction) return inTransaction.all<T>(sql, params);
+    // A manager without a runner of its own: the data source's, outside any transaction.
+    const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
+    if (serializer) return serializer.select<T>(sql, params);
+  }
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   return manager.query<T[]>(text, bound);
 }

@@ -1,4 +1,4 @@
-import { EntityManager, ObjectLiteral, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, Logger, ObjectLiteral, QueryFailedError, QueryRunner } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 
 /** The part of better-sqlite3 used here (the package ships no types). */
@@ -33,17 +33,25 @@ export class SqliteDirect {
   private readonly compiled = new Map<string, Compiled>();
   private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Database) {}
+  /** `logger` gets every statement, as TypeORM's runner would log it (query logging, tests counting queries). */
+  constructor(
+    private readonly db: Database,
+    private readonly logger?: Logger,
+  ) {}
 
   /** The database of a transaction's manager, when it is SQLite inside an open serialized transaction. */
   static of(manager: EntityManager): SqliteDirect | undefined {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive || manager.connection.options.type !== 'better-sqlite3') return undefined;
+    return SqliteDirect.forRunner(runner, manager.connection);
+  }
+
+  /** The one instance (and statement cache) of the connection behind this runner. */
+  static forRunner(runner: QueryRunner, dataSource: DataSource): SqliteDirect {
     let direct = perRunner.get(runner);
     if (!direct) {
-      direct = new SqliteDirect(
-        (manager.connection.driver as unknown as { databaseConnection: Database }).databaseConnection,
-      );
+      const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+      direct = new SqliteDirect(db, dataSource.logger);
       perRunner.set(runner, direct);
     }
     return direct;
@@ -89,7 +97,9 @@ export class SqliteDirect {
       statement = this.db.prepare(compiled.text);
       remember(this.statements, compiled.text, statement);
     }
-    return { statement, values: compiled.names.map((name) => bindable(name, params)) };
+    const values = compiled.names.map((name) => bindable(name, params));
+    this.logger?.logQuery(compiled.text, values);
+    return { statement, values };
   }
 }
 

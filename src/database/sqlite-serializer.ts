@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, QueryRunner } from 'typeorm';
 import { bindIntegerParameters } from './sqlite-parameters';
+import { SqliteDirect } from './sqlite-direct';
 
 type Query = QueryRunner['query'];
 type PatchedRunner = QueryRunner & { __ttmsSerialized?: true };
@@ -14,6 +15,13 @@ type PatchedRunner = QueryRunner & { __ttmsSerialized?: true };
  * transaction here goes through TransactionRunner. BEGIN IMMEDIATE takes the file's write lock up
  * front, so several processes on one file wait for each other instead of failing on lock upgrade.
  */
+const serializers = new WeakMap<DataSource, SqliteSerializer>();
+
+/** The serializer installed on this SQLite data source, if any. */
+export function serializerOf(dataSource: DataSource): SqliteSerializer | undefined {
+  return serializers.get(dataSource);
+}
+
 export class SqliteSerializer {
   private readonly context = new AsyncLocalStorage<symbol>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -77,6 +85,18 @@ export class SqliteSerializer {
   install(): void {
     bindIntegerParameters(this.dataSource.driver);
     this.sharedRunner();
+    serializers.set(this.dataSource, this);
+  }
+
+  /**
+   * A read of fixed SQL outside any transaction, for the hottest reads (the guard's session, the
+   * seat map, the order a payment starts from). Like every outside statement it waits while another
+   * turn's transaction is open; then it runs at once on better-sqlite3, which is synchronous, so
+   * nothing can start in between. It skips TypeORM's query runner, which cost about 0.1 ms a request.
+   */
+  async select<T>(sql: string, params: ObjectLiteral): Promise<T[]> {
+    while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
+    return SqliteDirect.forRunner(this.sharedRunner(), this.dataSource).all<T>(sql, params);
   }
 }
 

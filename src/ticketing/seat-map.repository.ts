@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { instantOf } from '../database/raw-sql';
+import { instantOf, selectRows } from '../database/raw-sql';
 
 /** What decides whether a cached seat map still holds, read in one primary-key query per request. */
 export interface SeatMapStamp {
@@ -29,10 +29,11 @@ export class SeatMapRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findStamp(scheduleId: number): Promise<SeatMapStamp | null> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await selectRows<Record<string, unknown>>(
+      this.dataSource.manager,
       'SELECT s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, h.cols AS hall_cols, ' +
-        'h.disabled_seats AS disabled_seats FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id = ?',
-      [scheduleId],
+        'h.disabled_seats AS disabled_seats FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id = :scheduleId',
+      { scheduleId },
     );
     const row = rows[0];
     if (!row) return null;
@@ -47,9 +48,10 @@ export class SeatMapRepository {
 
   /** Every claim of the showtime, lapsed holds included (they are few: the next hold or the sweep deletes them). */
   async findClaims(scheduleId: number): Promise<SeatMapClaim[]> {
-    const rows = await this.dataSource.query<{ seat_row: unknown; seat_col: unknown; expires_at: unknown }[]>(
-      'SELECT seat_row, seat_col, expires_at FROM seat_claims WHERE schedule_id = ?',
-      [scheduleId],
+    const rows = await selectRows<{ seat_row: unknown; seat_col: unknown; expires_at: unknown }>(
+      this.dataSource.manager,
+      'SELECT seat_row, seat_col, expires_at FROM seat_claims WHERE schedule_id = :scheduleId',
+      { scheduleId },
     );
     return rows.map((r) => ({ row: Number(r.seat_row), col: Number(r.seat_col), expiresAt: instantOf(r.expires_at) }));
   }

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
+import { hasExactKeys, isIntBetween, registerFastPath } from '../../common/fast-validation';
 
 /** The most seats one request may hold; also the per-user cap of a showtime. */
 export const MAX_SEATS_PER_USER = 6;
@@ -38,3 +39,21 @@ export class CreateOrderDto {
   @Type(() => SeatChoiceDto)
   seats!: SeatChoiceDto[];
 }
+
+// POST /orders is the rush's hottest write: a well-formed hold skips the full validation.
+registerFastPath(CreateOrderDto, (value) => {
+  if (!hasExactKeys(value, ['scheduleId', 'seats'] as const)) return undefined;
+  const { scheduleId, seats } = value;
+  if (!isIntBetween(scheduleId, 1, 2_147_483_647) || !Array.isArray(seats)) return undefined;
+  if (seats.length < 1 || seats.length > MAX_SEATS_PER_USER) return undefined;
+  const seen = new Set<string>();
+  const choices: SeatChoiceDto[] = [];
+  for (const seat of seats as unknown[]) {
+    if (!hasExactKeys(seat, ['row', 'col'] as const)) return undefined;
+    const { row, col } = seat;
+    if (!isIntBetween(row, 1, 50) || !isIntBetween(col, 1, 50) || seen.has(`${row}:${col}`)) return undefined;
+    seen.add(`${row}:${col}`);
+    choices.push(Object.assign(new SeatChoiceDto(), { row, col }));
+  }
+  return Object.assign(new CreateOrderDto(), { scheduleId, seats: choices });
+});

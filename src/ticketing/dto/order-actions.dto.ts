@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { PAYMENT_CHANNEL_NAMES, type PaymentChannelName } from '../payment/payment-channel';
+import { hasExactKeys, registerFastPath } from '../../common/fast-validation';
 
 export class PayOrderDto {
   /** how to pay; only `mock` for now */
@@ -9,6 +10,15 @@ export class PayOrderDto {
   @IsIn(PAYMENT_CHANNEL_NAMES)
   channel?: PaymentChannelName;
 }
+
+// Every payment sends this; `{}` or a known channel skip the full validation.
+registerFastPath(PayOrderDto, (value) => {
+  if (hasExactKeys(value, ['channel'] as const)) {
+    const channel = PAYMENT_CHANNEL_NAMES.find((name) => name === value.channel);
+    return channel ? Object.assign(new PayOrderDto(), { channel }) : undefined;
+  }
+  return hasExactKeys(value, []) ? new PayOrderDto() : undefined;
+});
 
 export class QrCodeQueryDto {
   /** image format: PNG unless `svg` */
