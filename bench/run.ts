@@ -218,6 +218,9 @@ async function benchDatabase(
       db,
       rushShowtimes.map((x) => x.id),
     );
+    result.ceilingAfter = await phase('ceiling again', () =>
+      runWorker<CannonInput, CannonOutput>('cannon', get('/health/live'), cannonLimit),
+    );
     result.login = await phase('login', () =>
       runWorker<CannonInput, CannonOutput>(
         'cannon',

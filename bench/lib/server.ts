@@ -173,7 +173,6 @@ export class ServerProcess {
     return processCpuMs(this.pid);
   }
 
-
   private sample(): void {
     const { rssMb } = this.memory();
     if (Number.isFinite(rssMb)) this.phasePeakKb = Math.max(this.phasePeakKb, rssMb * 1024);

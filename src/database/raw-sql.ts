@@ -1,4 +1,4 @@
-import type { EntityManager, ObjectLiteral } from 'typeorm';
+import { EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
 import { SqliteDirect } from './sqlite-direct';
 import { serializerOf } from './sqlite-serializer';
@@ -17,6 +17,10 @@ export async function selectRows<T>(manager: EntityManager, sql: string, params:
     // A manager without a runner of its own: the data source's, outside any transaction.
     const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
     if (serializer) return serializer.select<T>(sql, params);
+  }
+  if (!manager.queryRunner) {
+    const pooled = poolSelect<T>(manager, sql, params);
+    if (pooled) return pooled;
   }
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   return manager.query<T[]>(text, bound);
@@ -49,4 +53,28 @@ export function instantOf(value: unknown): Date | null {
   if (value instanceof Date) return value;
   if (typeof value !== 'string') throw new Error(`not a datetime: ${typeof value}`);
   return new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+}
+
+interface MysqlPool {
+  query(options: { sql: string; values: unknown[] }, done: (error: Error | null, rows: unknown) => void): void;
+}
+
+/**
+ * MySQL/MariaDB, outside a transaction: one statement on the pool itself (it takes a connection and
+ * gives it back), skipping TypeORM's query runner object, connect, release and event broadcast, as a
+ * runner's query() would do them, for the reads of every request (guard, seat map, order view).
+ */
+function poolSelect<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> | undefined {
+  const { connection } = manager;
+  const type = connection.options.type;
+  const pool = (connection.driver as unknown as { pool?: MysqlPool }).pool;
+  if ((type !== 'mysql' && type !== 'mariadb') || !pool) return undefined;
+  const [text, values] = connection.driver.escapeQueryWithParameters(sql, params, {}) as [string, unknown[]];
+  connection.logger.logQuery(text, values);
+  return new Promise<T[]>((resolve, reject) => {
+    pool.query({ sql: text, values }, (error, rows) => {
+      if (error) reject(new QueryFailedError(text, values, error));
+      else resolve(rows as T[]);
+    });
+  });
 }
