@@ -22,6 +22,8 @@ export interface DbResult {
   seatMap?: CannonOutput;
   seatMapState?: { sold: number; held: number };
   rush?: RushOutput;
+  /** The unmeasured rush that warms the server up first; only its failures count (in the integrity row). */
+  rushWarmup?: RushOutput;
   rushSeats?: number;
   audit?: SaleAudit;
   bare?: BareOutput;
@@ -44,6 +46,8 @@ export interface RunInfo {
     loginConnections: number;
     rushClients: number;
     rushShowtimes: number;
+    /** Showtimes of the unmeasured warm-up rush that runs first, on the server and in the bare script alike. */
+    rushWarmupShowtimes: number;
     seatsPerOrder: number;
     raceShare: number;
     usersPerClient: number;
@@ -103,7 +107,10 @@ export function verdicts(r: DbResult): Record<string, boolean | undefined> {
           r.seatMap.non2xx === 0
         : undefined,
     rush: r.rush && bound ? r.rush.seatsPerSec >= TARGETS.rushShare * bound.seatsPerSec : undefined,
-    integrity: r.rush && r.audit ? oversold === 0 && r.rush.fiveXx === 0 && r.audit.soldCountDrift === 0 : undefined,
+    integrity:
+      r.rush && r.audit
+        ? oversold === 0 && r.rush.fiveXx === 0 && (r.rushWarmup?.fiveXx ?? 0) === 0 && r.audit.soldCountDrift === 0
+        : undefined,
     idleRss: r.idleRssMb === undefined ? undefined : r.idleRssMb < TARGETS.idleRssMb,
     peakRss: Object.keys(r.peakRssMb).length ? peak < TARGETS.peakRssMb : undefined,
   };
@@ -140,7 +147,7 @@ function table(r: DbResult, info: RunInfo): string[] {
       ? `; stopped at the ${s.rushLimitSec} s limit with ${rush.unsoldSeats} seats unsold`
       : '';
     lines.push(
-      `| Rush: ${s.rushClients} clients, ${s.rushShowtimes} showtimes × 600 seats | ${num(rush.seatsPerSec)} seats/s (${rush.seatsSold} seats, ${rush.ordersPaid} orders in ${rush.elapsedSec} s${done}); hold p99 ${ms(rush.holdP99)}, pay p99 ${ms(rush.payP99)} | bound ${num(bound.seatsPerSec)} seats/s, **${bound.binds} binds** (database ${db}; framework ${num(c!.rps)} ÷ 2 × ${rush.avgSeatsPerOrder} = ${num(bound.framework)} seats/s) | ${pct(rush.seatsPerSec / bound.seatsPerSec)} | ≥ 40 % | ${verdict(v.rush)} |`,
+      `| Rush: ${s.rushClients} clients, ${s.rushShowtimes} showtimes × 600 seats | ${num(rush.seatsPerSec)} seats/s (${rush.seatsSold} seats, ${rush.ordersPaid} orders in ${rush.elapsedSec} s${done}); hold p99 ${ms(rush.holdP99)}, pay p99 ${ms(rush.payP99)} | bound ${num(bound.seatsPerSec)} seats/s, **${bound.binds} binds** (database ${db}; framework ${num(ceiling)} ÷ 2 × ${rush.avgSeatsPerOrder} = ${num(bound.framework)} seats/s) | ${pct(rush.seatsPerSec / bound.seatsPerSec)} | ≥ 40 % | ${verdict(v.rush)} |`,
     );
   }
   if (rush && r.audit) {
@@ -175,6 +182,12 @@ function details(r: DbResult): string[] {
       .join(', ');
     out.push(
       `- Rush: ${r.rush.holdAttempts} holds tried, ${r.rush.conflicts} lost a seat to another hold (2003), hold p50 ${ms(r.rush.holdP50)}, pay p50 ${ms(r.rush.payP50)}${f ? `; failures ${f}` : ''}${r.rush.aborted ? `; ABORTED: ${r.rush.aborted}` : ''}.`,
+    );
+  }
+  if (r.rushWarmup) {
+    const w = r.rushWarmup;
+    out.push(
+      `- Warm-up rush (not measured): ${w.seatsSold} seats in ${w.elapsedSec} s (${num(w.seatsPerSec)} seats/s), ${w.fiveXx} × 5xx.`,
     );
   }
   if (r.bare) {
@@ -244,7 +257,7 @@ export function renderReport(info: RunInfo, results: DbResult[]): string {
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB memory, Node ${m.node}, ${m.os}. Server and load generators share these cores.`,
     '',
     `Method: the built server (\`nest build\` into .bench-tmp/dist, run as \`node .bench-tmp/dist/main.js\` with the Docker image's runtime settings NODE_OPTIONS=--max-old-space-size=192 and UV_THREADPOOL_SIZE=2; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false) on a fresh database per run; each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process, sending \`Accept-Encoding: gzip, deflate, br\` as browsers and mobile HTTP stacks do (rush: a keep-alive client loop on raw sockets in its own process, each client's connection opened before the clock starts). The ceiling is measured before the seat map and again after the rush, and the ratios divide by the mean of the two, so that the shared machine's drift between measures weighs on both sides alike. ` +
-      `Rush: ${s.rushClients} clients, each with its own ${s.usersPerClient} users (6 seats per user and showtime), hold ${s.seatsPerOrder} random available seats then pay, until all ${s.rushShowtimes * 600} seats of ${s.rushShowtimes} showtimes are sold (limit ${s.rushLimitSec} s); ` +
+      `Rush: ${s.rushClients} clients, each with its own ${s.usersPerClient} users (6 seats per user and showtime), hold ${s.seatsPerOrder} random available seats then pay, until all ${s.rushShowtimes * 600} seats of ${s.rushShowtimes} showtimes are sold (limit ${s.rushLimitSec} s), after a warm-up rush on ${s.rushWarmupShowtimes} other showtimes (the bare script gets the same warm-up); ` +
       `${pct(s.raceShare)} of picks ignore holds in flight, so they race for the same seat. ` +
       `Login: argon2id m=${info.argon2.memoryKib} KiB, t=${info.argon2.timeCost}, p=${info.argon2.parallelism} (the production defaults). RSS is VmRSS sampled every 150 ms with the kernel high-water mark reset per phase.`,
     '',

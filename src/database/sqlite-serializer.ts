@@ -42,15 +42,22 @@ export class SqliteSerializer {
     let finish!: () => void;
     this.active = { token, done: new Promise<void>((resolve) => (finish = resolve)) };
     try {
+      // BEGIN, COMMIT and ROLLBACK go straight to better-sqlite3 (see SqliteDirect): two of them
+      // open and close every hold and payment.
+      const direct = SqliteDirect.forRunner(runner, this.dataSource);
       return await this.context.run(token, async () => {
-        await runner.query('BEGIN IMMEDIATE');
+        direct.run('BEGIN IMMEDIATE', {});
         setTransactionActive(runner, true);
         try {
           const result = await work(runner.manager);
-          await runner.query('COMMIT');
+          direct.run('COMMIT', {});
           return result;
         } catch (error) {
-          await runner.query('ROLLBACK').catch(() => undefined);
+          try {
+            direct.run('ROLLBACK', {});
+          } catch {
+            // SQLite has already rolled back after some errors; the first error is the one to report.
+          }
           throw error;
         } finally {
           setTransactionActive(runner, false);
