@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteSerializer } from './sqlite-serializer';
 import { prepareSqlite } from './sqlite-setup';
 import { ConfigService } from '@nestjs/config';
@@ -16,9 +17,10 @@ const MAX_ATTEMPTS = 5;
  * SQLite: transactions take turns on the one shared connection (see SqliteSerializer).
  */
 @Injectable()
-export class TransactionRunner implements OnModuleInit {
+export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly sqlite?: SqliteSerializer;
+  private readonly checkpointer = new SqliteCheckpointer();
   /** MySQL connections already switched to READ COMMITTED for their whole session. */
   private readonly readCommitted = new WeakSet<object>();
 
@@ -34,6 +36,16 @@ export class TransactionRunner implements OnModuleInit {
     if (!this.sqlite) return;
     await prepareSqlite(this.dataSource, this.config.get('DB_MIGRATIONS_RUN', { infer: true }));
     this.sqlite.install();
+    const path = String(this.dataSource.options.database ?? ':memory:');
+    const intervalMs = this.config.get('SQLITE_CHECKPOINT_MS', { infer: true });
+    if (intervalMs > 0 && path !== ':memory:') {
+      await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${SqliteCheckpointer.FALLBACK_PAGES}`);
+      this.checkpointer.start(path, intervalMs);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.checkpointer.stop();
   }
 
   get isMysql(): boolean {
