@@ -40,8 +40,10 @@ export class SeatClaim {
   @Column({ type: 'int' })
   userId!: number;
 
-  /** NULL once paid (sold); otherwise when the hold lapses. */
-  @Index('ix_seat_claims_expires_at')
+  /**
+   * NULL once paid (sold); otherwise when the hold lapses. Not indexed: every read of claims is by
+   * showtime or by order, and each hold and payment would otherwise update one more index.
+   */
   @InstantColumn({ nullable: true })
   expiresAt!: Date | null;
 }
