@@ -18,10 +18,8 @@ export async function selectRows<T>(manager: EntityManager, sql: string, params:
     const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
     if (serializer) return serializer.select<T>(sql, params);
   }
-  if (!manager.queryRunner) {
-    const pooled = poolSelect<T>(manager, sql, params);
-    if (pooled) return pooled;
-  }
+  const mysql = mysqlTargetOf(manager);
+  if (mysql) return (await mysqlQuery(mysql, manager, sql, params)) as T[];
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   return manager.query<T[]>(text, bound);
 }
@@ -36,6 +34,11 @@ export async function writeRows(
   if (!runner) throw new Error('writeRows runs inside a transaction');
   const direct = SqliteDirect.handles(sql) ? SqliteDirect.of(manager) : undefined;
   if (direct) return direct.run(sql, params);
+  const mysql = mysqlTargetOf(manager);
+  if (mysql) {
+    const header = (await mysqlQuery(mysql, manager, sql, params)) as { affectedRows: number; insertId: number };
+    return { affected: header.affectedRows, insertId: Number(header.insertId) };
+  }
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
   const result = (await runner.query(text, bound, true)) as QueryResult<unknown>;
   // better-sqlite3 answers the new rowid; mysql2 a header with insertId.
@@ -55,26 +58,39 @@ export function instantOf(value: unknown): Date | null {
   return new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
-interface MysqlPool {
-  query(options: { sql: string; values: unknown[] }, done: (error: Error | null, rows: unknown) => void): void;
+/** A mysql2 pool or pooled connection (callback API, as TypeORM holds them). */
+interface MysqlQueryable {
+  query(options: { sql: string; values: unknown[] }, done: (error: Error | null, result: unknown) => void): void;
 }
 
 /**
- * MySQL/MariaDB, outside a transaction: one statement on the pool itself (it takes a connection and
- * gives it back), skipping TypeORM's query runner object, connect, release and event broadcast, as a
- * runner's query() would do them, for the reads of every request (guard, seat map, order view).
+ * Where fixed SQL can go on MySQL/MariaDB without TypeORM's query runner wrapper (an event
+ * broadcast, logging and promise layers per statement, a dozen of which make one order): the
+ * pool, outside a transaction (it lends a connection for the one statement); inside one, the
+ * transaction's own connection. Anything else stays with TypeORM.
  */
-function poolSelect<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> | undefined {
+function mysqlTargetOf(manager: EntityManager): MysqlQueryable | undefined {
   const { connection } = manager;
-  const type = connection.options.type;
-  const pool = (connection.driver as unknown as { pool?: MysqlPool }).pool;
-  if ((type !== 'mysql' && type !== 'mariadb') || !pool) return undefined;
+  if (connection.options.type !== 'mysql' && connection.options.type !== 'mariadb') return undefined;
+  const runner = manager.queryRunner;
+  if (!runner) return (connection.driver as unknown as { pool?: MysqlQueryable }).pool;
+  if (!runner.isTransactionActive) return undefined;
+  return (runner as unknown as { databaseConnection?: MysqlQueryable }).databaseConnection;
+}
+
+function mysqlQuery(
+  target: MysqlQueryable,
+  manager: EntityManager,
+  sql: string,
+  params: ObjectLiteral,
+): Promise<unknown> {
+  const { connection } = manager;
   const [text, values] = connection.driver.escapeQueryWithParameters(sql, params, {}) as [string, unknown[]];
   connection.logger.logQuery(text, values);
-  return new Promise<T[]>((resolve, reject) => {
-    pool.query({ sql: text, values }, (error, rows) => {
+  return new Promise((resolve, reject) => {
+    target.query({ sql: text, values }, (error, result) => {
       if (error) reject(new QueryFailedError(text, values, error));
-      else resolve(rows as T[]);
+      else resolve(result);
     });
   });
 }
