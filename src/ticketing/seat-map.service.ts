@@ -33,6 +33,7 @@ export interface Encoded extends CachedMap {
 export class SeatMapService {
   private readonly cache = new SeatMapCache<Encoded>();
   private readonly building = new Map<number, { stamp: SeatMapStamp; done: Promise<Encoded> }>();
+  private readonly stampReads = new Map<number, Promise<SeatMapStamp | null>>();
 
   constructor(private readonly repository: SeatMapRepository) {}
 
@@ -55,7 +56,7 @@ export class SeatMapService {
   }
 
   private async encoded(scheduleId: number): Promise<Encoded> {
-    const stamp = await this.repository.findStamp(scheduleId);
+    const stamp = await this.readStamp(scheduleId);
     if (!stamp) throw new AppException(ResultCode.NotFound, 'showtime not found');
     const cached = this.cache.get(scheduleId, stamp, Date.now());
     if (cached) return cached;
@@ -70,6 +71,27 @@ export class SeatMapService {
     });
     this.building.set(scheduleId, { stamp, done });
     return done;
+  }
+
+  /**
+   * Readers of one showtime that arrive in the same event-loop turn share one stamp query, sent
+   * once the turn's requests are all in (setImmediate): under load that is a round trip for several
+   * requests instead of one each. The query goes out after every reader sharing it arrived, so each
+   * still sees every change committed before its request; a reader arriving once it has been sent
+   * starts the next one.
+   */
+  private readStamp(scheduleId: number): Promise<SeatMapStamp | null> {
+    let read = this.stampReads.get(scheduleId);
+    if (!read) {
+      read = new Promise<SeatMapStamp | null>((resolve, reject) => {
+        setImmediate(() => {
+          this.stampReads.delete(scheduleId);
+          this.repository.findStamp(scheduleId).then(resolve, reject);
+        });
+      });
+      this.stampReads.set(scheduleId, read);
+    }
+    return read;
   }
 
   /**

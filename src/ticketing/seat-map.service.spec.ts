@@ -1,0 +1,59 @@
+import { gunzipSync } from 'node:zlib';
+import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
+import { SeatMapService } from './seat-map.service';
+
+const stamp = (version: number): SeatMapStamp => ({
+  version,
+  priceCents: 4500,
+  rows: 2,
+  cols: 3,
+  disabledSeats: '[]',
+});
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SeatMapService', () => {
+  let version: number;
+  const repository = {
+    findStamp: jest.fn((id: number) => Promise.resolve(id === 1 ? stamp(version) : null)),
+    findClaims: jest.fn(() => Promise.resolve([{ row: 1, col: 2, expiresAt: null }])),
+  };
+  let service: SeatMapService;
+
+  beforeEach(() => {
+    version = 1;
+    jest.clearAllMocks();
+    service = new SeatMapService(repository as unknown as SeatMapRepository);
+  });
+
+  it('should answer the readers of one turn with one stamp query, and build the map once', async () => {
+    const maps = await Promise.all(Array.from({ length: 10 }, () => service.seatMap(1)));
+    expect(repository.findStamp).toHaveBeenCalledTimes(1);
+    expect(repository.findClaims).toHaveBeenCalledTimes(1);
+    for (const map of maps) expect(map.seats.find((s) => s.row === 1 && s.col === 2)?.status).toBe('sold');
+  });
+
+  it('should send a new stamp query for a reader arriving after the last one went out', async () => {
+    const first = service.seatMap(1);
+    await nextTurn();
+    version = 2;
+    repository.findClaims.mockResolvedValueOnce([]);
+    const second = service.seatMap(1);
+    expect((await first).seats.find((s) => s.row === 1 && s.col === 2)?.status).toBe('sold');
+    expect((await second).seats.every((s) => s.status === 'available')).toBe(true);
+    expect(repository.findStamp).toHaveBeenCalledTimes(2);
+  });
+
+  it('should answer 1014 to every reader of an unknown showtime', async () => {
+    const reads = await Promise.allSettled([service.seatMap(9), service.seatMap(9)]);
+    expect(reads.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(repository.findStamp).toHaveBeenCalledTimes(1);
+  });
+
+  it('should send the gzip of the same bytes, with one ETag for both encodings', async () => {
+    const plain = await service.seatMapResponse(1, false);
+    const gzipped = await service.seatMapResponse(1, true);
+    expect(gzipped.headers['Content-Encoding']).toBe('gzip');
+    expect(gunzipSync(gzipped.body as Buffer)).toEqual(plain.body);
+    expect(gzipped.headers.ETag).toBe(plain.headers.ETag);
+  });
+});
