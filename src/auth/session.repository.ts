@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKeyError } from '../database/db-errors';
 import { selectRows } from '../database/raw-sql';
+import { TurnBatcher } from '../common/turn-batcher';
 import type { Role } from '../common/decorators/auth.decorators';
 import { RevokedToken } from './entities/revoked-token.entity';
 
@@ -13,33 +14,58 @@ export interface SessionState {
   revoked: boolean;
 }
 
+interface SessionRow {
+  kind: 'user' | 'revoked';
+  user_id: number | string | null;
+  /** the user's role, or the revoked token's id */
+  value: string;
+  token_version: number | string | null;
+  disabled: number | boolean | null;
+}
+
 @Injectable()
 export class SessionRepository {
+  /** Keyed `${userId} ${tokenId}`: the guards of one event-loop turn share one query (see TurnBatcher). */
+  private readonly sessions = new TurnBatcher<string, SessionState>((keys) => this.loadSessions(keys));
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Everything the guard needs about a token's user, in one round trip. Fixed SQL: it runs on every
-   * authenticated request, so it skips the query builder.
-   */
+  /** Everything the guard needs about a token's user; read on every authenticated request. */
   async findSessionState(userId: number, tokenId: string): Promise<SessionState | null> {
-    const [row] = await selectRows<{
-      role: Role;
-      token_version: number | string;
-      disabled: number | boolean;
-      revoked: number | string;
-    }>(
+    return (await this.sessions.load(`${userId} ${tokenId}`)) ?? null;
+  }
+
+  /**
+   * The users and the revoked tokens among these in one statement. Fixed SQL: it runs for every
+   * turn with authenticated requests, so it skips the query builder.
+   */
+  private async loadSessions(keys: string[]): Promise<Map<string, SessionState>> {
+    const wanted = keys.map((key) => {
+      const space = key.indexOf(' ');
+      return { key, userId: Number(key.slice(0, space)), tokenId: key.slice(space + 1) };
+    });
+    const rows = await selectRows<SessionRow>(
       this.dataSource.manager,
-      'SELECT u.role AS role, u.token_version AS token_version, u.disabled AS disabled, ' +
-        '(SELECT COUNT(*) FROM revoked_tokens r WHERE r.token_id = :tokenId) AS revoked FROM users u WHERE u.id = :userId',
-      { tokenId, userId },
+      `SELECT 'user' AS kind, u.id AS user_id, u.role AS value, u.token_version AS token_version, u.disabled AS disabled
+         FROM users u WHERE u.id IN (:...userIds)
+       UNION ALL
+       SELECT 'revoked', NULL, r.token_id, NULL, NULL FROM revoked_tokens r WHERE r.token_id IN (:...tokenIds)`,
+      { userIds: [...new Set(wanted.map((w) => w.userId))], tokenIds: [...new Set(wanted.map((w) => w.tokenId))] },
     );
-    if (!row) return null;
-    return {
-      role: row.role,
-      tokenVersion: Number(row.token_version),
-      disabled: Boolean(Number(row.disabled)),
-      revoked: Number(row.revoked) > 0,
-    };
+    const users = new Map(rows.filter((r) => r.kind === 'user').map((r) => [Number(r.user_id), r]));
+    const revoked = new Set(rows.filter((r) => r.kind === 'revoked').map((r) => r.value));
+    const states = new Map<string, SessionState>();
+    for (const { key, userId, tokenId } of wanted) {
+      const user = users.get(userId);
+      if (!user) continue;
+      states.set(key, {
+        role: user.value as Role,
+        tokenVersion: Number(user.token_version),
+        disabled: Boolean(Number(user.disabled)),
+        revoked: revoked.has(tokenId),
+      });
+    }
+    return states;
   }
 
   /** Logout: that token answers 1007 until it would have expired anyway. Logging out twice is fine. */

@@ -11,13 +11,11 @@ import { serializerOf } from './sqlite-serializer';
  * runs on SQLite and MySQL/MariaDB.
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
-  if (SqliteDirect.handles(sql)) {
-    const inTransaction = SqliteDirect.of(manager);
-    if (inTransaction) return inTransaction.all<T>(sql, params);
-    // A manager without a runner of its own: the data source's, outside any transaction.
-    const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
-    if (serializer) return serializer.select<T>(sql, params);
-  }
+  const inTransaction = SqliteDirect.of(manager);
+  if (inTransaction) return inTransaction.all<T>(sql, params);
+  // A manager without a runner of its own: the data source's, outside any transaction.
+  const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
+  if (serializer) return serializer.select<T>(sql, params);
   const mysql = mysqlTargetOf(manager);
   if (mysql) return (await mysqlQuery(mysql, manager, sql, params)) as T[];
   const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
@@ -32,7 +30,7 @@ export async function writeRows(
 ): Promise<{ affected: number; insertId: number }> {
   const runner = manager.queryRunner;
   if (!runner) throw new Error('writeRows runs inside a transaction');
-  const direct = SqliteDirect.handles(sql) ? SqliteDirect.of(manager) : undefined;
+  const direct = SqliteDirect.of(manager);
   if (direct) return direct.run(sql, params);
   const mysql = mysqlTargetOf(manager);
   if (mysql) {

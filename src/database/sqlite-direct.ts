@@ -16,9 +16,15 @@ const STATEMENTS_KEPT = 200;
 /** One per connection's runner (SQLite has one): its prepared statements. */
 const perRunner = new WeakMap<QueryRunner, SqliteDirect>();
 
+/** Where a `?` takes its value from: a parameter, or one element of a list parameter. */
+interface Slot {
+  name: string;
+  index?: number;
+}
+
 interface Compiled {
   text: string;
-  names: string[];
+  slots: Slot[];
 }
 
 /**
@@ -57,11 +63,6 @@ export class SqliteDirect {
     return direct;
   }
 
-  /** Texts with `:...list` parameters change with the list's length: those stay with TypeORM. */
-  static handles(sql: string): boolean {
-    return !sql.includes(':...');
-  }
-
   all<T>(sql: string, params: ObjectLiteral): T[] {
     const { statement, values } = this.prepare(sql, params);
     try {
@@ -82,30 +83,52 @@ export class SqliteDirect {
   }
 
   private prepare(sql: string, params: ObjectLiteral): { statement: Statement; values: unknown[] } {
-    let compiled = this.compiled.get(sql);
+    // A `:...list` becomes one `?` per element, so its text (and cache key) depends on the lengths.
+    const key = sql.includes(':...') ? `${sql}\u0000${listLengths(sql, params)}` : sql;
+    let compiled = this.compiled.get(key);
     if (!compiled) {
-      const names: string[] = [];
-      const text = sql.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
-        names.push(name);
-        return '?';
+      const slots: Slot[] = [];
+      const text = sql.replace(PARAMETER, (_match, spread: string | undefined, name: string) => {
+        if (!spread) {
+          slots.push({ name });
+          return '?';
+        }
+        const list = listOf(name, params);
+        list.forEach((_value, index) => slots.push({ name, index }));
+        return list.map(() => '?').join(', ');
       });
-      compiled = { text, names };
-      remember(this.compiled, sql, compiled);
+      compiled = { text, slots };
+      remember(this.compiled, key, compiled);
     }
     let statement = this.statements.get(compiled.text);
     if (!statement) {
       statement = this.db.prepare(compiled.text);
       remember(this.statements, compiled.text, statement);
     }
-    const values = compiled.names.map((name) => bindable(name, params));
+    const values = compiled.slots.map((slot) => bindable(slot, params));
     this.logger?.logQuery(compiled.text, values);
     return { statement, values };
   }
 }
 
-function bindable(name: string, params: ObjectLiteral): unknown {
-  if (!Object.prototype.hasOwnProperty.call(params, name)) throw new Error(`no value for :${name}`);
-  const value: unknown = params[name];
+const PARAMETER = /:(\.\.\.)?([A-Za-z0-9_]+)/g;
+
+function listOf(name: string, params: ObjectLiteral): unknown[] {
+  const list: unknown = params[name];
+  if (!Array.isArray(list) || !list.length) throw new Error(`:...${name} needs a non-empty list`);
+  return list;
+}
+
+function listLengths(sql: string, params: ObjectLiteral): string {
+  return [...sql.matchAll(PARAMETER)]
+    .filter((match) => match[1])
+    .map((match) => listOf(match[2], params).length)
+    .join(',');
+}
+
+function bindable(slot: Slot, params: ObjectLiteral): unknown {
+  if (!Object.prototype.hasOwnProperty.call(params, slot.name)) throw new Error(`no value for :${slot.name}`);
+  const value: unknown = slot.index === undefined ? params[slot.name] : (params[slot.name] as unknown[])[slot.index];
   if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return DateUtils.mixedDateToUtcDatetimeString(value);

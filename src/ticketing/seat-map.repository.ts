@@ -28,22 +28,27 @@ export interface SeatMapClaim {
 export class SeatMapRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findStamp(scheduleId: number): Promise<SeatMapStamp | null> {
+  /** The stamps of these showtimes (one query), by id; an unknown id is missing from the map. */
+  async findStamps(scheduleIds: number[]): Promise<Map<number, SeatMapStamp>> {
     const rows = await selectRows<Record<string, unknown>>(
       this.dataSource.manager,
-      'SELECT s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, h.cols AS hall_cols, ' +
-        'h.disabled_seats AS disabled_seats FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id = :scheduleId',
-      { scheduleId },
+      'SELECT s.id AS id, s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, ' +
+        'h.cols AS hall_cols, h.disabled_seats AS disabled_seats ' +
+        'FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id IN (:...scheduleIds)',
+      { scheduleIds },
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      version: Number(row.version),
-      priceCents: Number(row.price_cents),
-      rows: Number(row.hall_rows),
-      cols: Number(row.hall_cols),
-      disabledSeats: String(row.disabled_seats),
-    };
+    return new Map(
+      rows.map((row) => [
+        Number(row.id),
+        {
+          version: Number(row.version),
+          priceCents: Number(row.price_cents),
+          rows: Number(row.hall_rows),
+          cols: Number(row.hall_cols),
+          disabledSeats: String(row.disabled_seats),
+        },
+      ]),
+    );
   }
 
   /** Every claim of the showtime, lapsed holds included (they are few: the next hold or the sweep deletes them). */

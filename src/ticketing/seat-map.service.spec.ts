@@ -14,7 +14,9 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 describe('SeatMapService', () => {
   let version: number;
   const repository = {
-    findStamp: jest.fn((id: number) => Promise.resolve(id === 1 ? stamp(version) : null)),
+    findStamps: jest.fn((ids: number[]) =>
+      Promise.resolve(new Map(ids.filter((id) => id === 1).map((id) => [id, stamp(version)]))),
+    ),
     findClaims: jest.fn(() => Promise.resolve([{ row: 1, col: 2, expiresAt: null }])),
   };
   let service: SeatMapService;
@@ -27,7 +29,7 @@ describe('SeatMapService', () => {
 
   it('should answer the readers of one turn with one stamp query, and build the map once', async () => {
     const maps = await Promise.all(Array.from({ length: 10 }, () => service.seatMap(1)));
-    expect(repository.findStamp).toHaveBeenCalledTimes(1);
+    expect(repository.findStamps).toHaveBeenCalledTimes(1);
     expect(repository.findClaims).toHaveBeenCalledTimes(1);
     for (const map of maps) expect(map.seats.find((s) => s.row === 1 && s.col === 2)?.status).toBe('sold');
   });
@@ -40,13 +42,14 @@ describe('SeatMapService', () => {
     const second = service.seatMap(1);
     expect((await first).seats.find((s) => s.row === 1 && s.col === 2)?.status).toBe('sold');
     expect((await second).seats.every((s) => s.status === 'available')).toBe(true);
-    expect(repository.findStamp).toHaveBeenCalledTimes(2);
+    expect(repository.findStamps).toHaveBeenCalledTimes(2);
   });
 
-  it('should answer 1014 to every reader of an unknown showtime', async () => {
-    const reads = await Promise.allSettled([service.seatMap(9), service.seatMap(9)]);
-    expect(reads.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(repository.findStamp).toHaveBeenCalledTimes(1);
+  it('should answer 1014 to every reader of an unknown showtime, and the map to the others of the turn', async () => {
+    const reads = await Promise.allSettled([service.seatMap(9), service.seatMap(1), service.seatMap(9)]);
+    expect(reads.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+    expect(repository.findStamps).toHaveBeenCalledTimes(1);
+    expect(repository.findStamps).toHaveBeenCalledWith([9, 1]);
   });
 
   it('should send the gzip of the same bytes, with one ETag for both encodings', async () => {

@@ -9,6 +9,7 @@ import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
 import { CachedMap, SeatMapCache, sameStamp } from './seat-map.cache';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
+import { TurnBatcher } from '../common/turn-batcher';
 
 /** What `res.json` would have sent: the cached bytes go out with the same header. */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -33,7 +34,12 @@ export interface Encoded extends CachedMap {
 export class SeatMapService {
   private readonly cache = new SeatMapCache<Encoded>();
   private readonly building = new Map<number, { stamp: SeatMapStamp; done: Promise<Encoded> }>();
-  private readonly stampReads = new Map<number, Promise<SeatMapStamp | null>>();
+  /**
+   * Readers arriving in the same event-loop turn share one stamp query (see TurnBatcher): under
+   * load, a round trip for many requests instead of one each, and each still sees every change
+   * committed before it asked.
+   */
+  private readonly stamps = new TurnBatcher<number, SeatMapStamp>((ids) => this.repository.findStamps(ids));
 
   constructor(private readonly repository: SeatMapRepository) {}
 
@@ -56,7 +62,7 @@ export class SeatMapService {
   }
 
   private async encoded(scheduleId: number): Promise<Encoded> {
-    const stamp = await this.readStamp(scheduleId);
+    const stamp = await this.stamps.load(scheduleId);
     if (!stamp) throw new AppException(ResultCode.NotFound, 'showtime not found');
     const cached = this.cache.get(scheduleId, stamp, Date.now());
     if (cached) return cached;
@@ -71,27 +77,6 @@ export class SeatMapService {
     });
     this.building.set(scheduleId, { stamp, done });
     return done;
-  }
-
-  /**
-   * Readers of one showtime that arrive in the same event-loop turn share one stamp query, sent
-   * once the turn's requests are all in (setImmediate): under load that is a round trip for several
-   * requests instead of one each. The query goes out after every reader sharing it arrived, so each
-   * still sees every change committed before its request; a reader arriving once it has been sent
-   * starts the next one.
-   */
-  private readStamp(scheduleId: number): Promise<SeatMapStamp | null> {
-    let read = this.stampReads.get(scheduleId);
-    if (!read) {
-      read = new Promise<SeatMapStamp | null>((resolve, reject) => {
-        setImmediate(() => {
-          this.stampReads.delete(scheduleId);
-          this.repository.findStamp(scheduleId).then(resolve, reject);
-        });
-      });
-      this.stampReads.set(scheduleId, read);
-    }
-    return read;
   }
 
   /**
