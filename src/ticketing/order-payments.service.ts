@@ -66,9 +66,13 @@ export class OrderPaymentsService {
         const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
         publish = await this.seatEvents.record(manager, order.scheduleId, soldSeats, order.seats.length);
         const now = new Date();
-        const paid = await this.markPaidWithFreshCode(manager, order.id, channel, now);
+        // Both under the lock and independent of each other: one wait for the two. Whichever fails,
+        // the transaction rolls back whole.
+        const [paid, sold] = await Promise.all([
+          this.markPaidWithFreshCode(manager, order.id, channel, now),
+          this.claims.makePermanent(manager, order.id),
+        ]);
         if (!paid) throw new OrderLost();
-        const sold = await this.claims.makePermanent(manager, order.id);
         if (sold !== order.seats.length) {
           throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
         }

@@ -41,12 +41,16 @@ export class SeatHoldsService {
         dto.scheduleId,
         seats.map((seat) => ({ ...seat, status: 'held' as const })),
       );
-      const context = await this.saleContexts.findForHold(manager, dto.scheduleId);
+      // Both reads come after the lock, in either order: on MySQL they travel together on the
+      // connection, one wait for the two while the showtime stays locked.
+      const [context, found] = await Promise.all([
+        this.saleContexts.findForHold(manager, dto.scheduleId),
+        this.claims.findOfUserOrSeats(manager, dto.scheduleId, user.id, seats),
+      ]);
       if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
       assertOnSale(context, now);
       assertSeatsSellable(context, seats);
 
-      const found = await this.claims.findOfUserOrSeats(manager, context.scheduleId, user.id, seats);
       const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
       const live = found.filter(isLive);
       const owned = live.filter((claim) => claim.userId === user.id).length;
