@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -12,8 +12,15 @@ import {
   validateSync,
 } from 'class-validator';
 
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? !['false', '0', 'off', 'no'].includes(value.toLowerCase()) : value;
+/**
+ * Reads the raw text: with implicit conversion on, `value` has already been through Boolean(), which
+ * makes the string "false" true. A missing variable keeps its default.
+ */
+const toBool = ({ value, key, obj }: TransformFnParams): unknown => {
+  const raw: unknown = (obj as Record<string, unknown>)[key];
+  if (raw === undefined) return value;
+  return typeof raw === 'string' ? !['false', '0', 'off', 'no'].includes(raw.trim().toLowerCase()) : raw;
+};
 
 /** Every environment knob of CONTRACT section 9, with its default; `.env.example` mirrors this list. */
 export class EnvironmentVariables {

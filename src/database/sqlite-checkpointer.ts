@@ -20,6 +20,8 @@ export class SqliteCheckpointer {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { path, intervalMs, driver: require.resolve('better-sqlite3') },
+      // It runs a dozen lines: a small heap keeps the thread's memory small.
+      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 },
     });
     worker.on('error', (error) => this.logger.warn(`WAL checkpointer stopped: ${error.message}`));
     worker.unref();
@@ -37,6 +39,8 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true, timeout: 0 });
+// A checkpoint copies pages from the WAL to the file; it needs no page cache of its own.
+db.pragma('cache_size = 16');
 setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');

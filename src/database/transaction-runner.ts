@@ -21,6 +21,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly sqlite?: SqliteSerializer;
   private readonly checkpointer = new SqliteCheckpointer();
+  private checkpointerWanted?: { path: string; intervalMs: number };
   /** MySQL connections already switched to READ COMMITTED for their whole session. */
   private readonly readCommitted = new WeakSet<object>();
 
@@ -38,10 +39,21 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     this.sqlite.install();
     const path = String(this.dataSource.options.database ?? ':memory:');
     const intervalMs = this.config.get('SQLITE_CHECKPOINT_MS', { infer: true });
-    if (intervalMs > 0 && path !== ':memory:') {
-      await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${SqliteCheckpointer.FALLBACK_PAGES}`);
-      this.checkpointer.start(path, intervalMs);
-    }
+    if (intervalMs > 0 && path !== ':memory:') this.checkpointerWanted = { path, intervalMs };
+  }
+
+  /**
+   * The checkpointer's thread costs about 9 MB: it starts with the first write transaction, so a
+   * server that only reads (or has not sold anything yet) goes without.
+   */
+  private startCheckpointer(): void {
+    const wanted = this.checkpointerWanted;
+    if (!wanted) return;
+    this.checkpointerWanted = undefined;
+    this.dataSource
+      .query(`PRAGMA wal_autocheckpoint = ${SqliteCheckpointer.FALLBACK_PAGES}`)
+      .then(() => this.checkpointer.start(wanted.path, wanted.intervalMs))
+      .catch((error: Error) => this.logger.warn(`WAL checkpointer not started: ${error.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -55,7 +67,10 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.sqlite ? await this.sqlite.run(work) : await this.mysqlTransaction(work);
+        if (!this.sqlite) return await this.mysqlTransaction(work);
+        const result = await this.sqlite.run(work);
+        if (this.checkpointerWanted) this.startCheckpointer();
+        return result;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         this.logger.warn(`transaction retry ${attempt} after ${(error as Error).message}`);
