@@ -1,3 +1,5 @@
+import { sleep } from './util';
+
 /** The seats a rush still sees as available, and who buys what: shared by the HTTP rush and the bare database script. */
 
 export interface ShowtimeSpec {
@@ -175,4 +177,41 @@ export function nextOrder<U>(
   if (!open.length) return buyable ? 'wait' : null;
   const { showtimeId, userIndex, n } = open[Math.floor(random() * open.length)];
   return { showtimeId, userIndex, seats: pool.pick(showtimeId, n, racing, random), racing };
+}
+
+export interface BuyingRules {
+  pool: SeatPool;
+  seatsPerOrder: number;
+  raceShare: number;
+  random: () => number;
+  /** performance.now() past which the client gives up */
+  deadline: number;
+  /** orders tried at the most (a bound in count besides the one in time) */
+  maxAttempts: number;
+  /** checked before each order: true ends the loop (too many failures, say) */
+  stop: () => boolean;
+}
+
+/**
+ * One client's loop, the same for the rush and the bare script: the next order goes to `place`
+ * until nothing is left to buy. Waiting while every seat left is in a hold in flight costs no try;
+ * the deadline bounds it. Answers true when the deadline ended it.
+ */
+export async function buyUntilSoldOut<U>(
+  rules: BuyingRules,
+  buyer: Buyer<U>,
+  place: (order: NextOrder) => Promise<void>,
+): Promise<boolean> {
+  for (let attempt = 0; !rules.stop() && attempt < rules.maxAttempts;) {
+    if (performance.now() > rules.deadline) return true;
+    const order = nextOrder(rules.pool, buyer, rules.seatsPerOrder, rules.raceShare, rules.random);
+    if (order === null) return false;
+    if (order === 'wait') {
+      await sleep(2);
+      continue;
+    }
+    attempt++;
+    await place(order);
+  }
+  return false;
 }

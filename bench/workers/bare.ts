@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import { Buyer, nextOrder, Seat, SeatPool, ShowtimeSpec } from '../lib/seat-pool';
+import { Buyer, buyUntilSoldOut, BuyingRules, Seat, SeatPool, ShowtimeSpec } from '../lib/seat-pool';
 import { Sqlite } from '../lib/untyped';
 import { percentile, rng, round, sleep, utcString } from '../lib/util';
 import { workerMain } from '../lib/worker';
@@ -218,22 +218,18 @@ async function bare(input: BareInput): Promise<BareOutput> {
   let timedOut = false;
   const started = performance.now();
   const deadline = started + input.timeLimitMs;
+  const rules: BuyingRules = {
+    pool,
+    seatsPerOrder: input.seatsPerOrder,
+    raceShare: input.raceShare,
+    random,
+    deadline,
+    maxAttempts: 5000,
+    stop: () => failures >= 100,
+  };
   const client = async (userIds: number[]) => {
     const buyer = new Buyer(userIds);
-    // Waiting for holds in flight costs no try: the deadline bounds it.
-    for (let attempt = 0; failures < 100 && attempt < 5000;) {
-      if (performance.now() > deadline) {
-        timedOut = true;
-        return;
-      }
-      const order = nextOrder(pool, buyer, input.seatsPerOrder, input.raceShare, random);
-      if (order === null) return;
-      if (order === 'wait') {
-        await sleep(2);
-        continue;
-      }
-      const { showtimeId, seats, userIndex } = order;
-      attempt++;
+    const ranOut = await buyUntilSoldOut(rules, buyer, async ({ showtimeId, seats, userIndex }) => {
       pool.reserve(showtimeId, seats);
       let t = performance.now();
       let orderId: number | null;
@@ -243,13 +239,13 @@ async function bare(input: BareInput): Promise<BareOutput> {
         failures++;
         pool.release(showtimeId, seats);
         pool.take(showtimeId, seats);
-        continue;
+        return;
       }
       pool.release(showtimeId, seats);
       holdMs.push(performance.now() - t);
       if (orderId === null) {
         conflicts++;
-        continue;
+        return;
       }
       pool.take(showtimeId, seats);
       buyer.add(showtimeId, userIndex, seats.length);
@@ -264,7 +260,8 @@ async function bare(input: BareInput): Promise<BareOutput> {
       }
       // SQLite answers synchronously: let the other clients take their turn, as they would over a network.
       if (input.kind === 'sqlite') await new Promise((resolve) => setImmediate(resolve));
-    }
+    });
+    if (ranOut) timedOut = true;
   };
   await Promise.all(input.clients.map((ids) => client(ids)));
   const elapsedSec = (performance.now() - started) / 1000;

@@ -1,6 +1,6 @@
 import { RawHttpConnection } from '../lib/raw-http';
-import { Buyer, nextOrder, SeatPool, ShowtimeSpec } from '../lib/seat-pool';
-import { percentile, rng, round, sleep } from '../lib/util';
+import { Buyer, buyUntilSoldOut, BuyingRules, SeatPool, ShowtimeSpec } from '../lib/seat-pool';
+import { percentile, rng, round } from '../lib/util';
 import { workerMain } from '../lib/worker';
 
 export interface RushInput {
@@ -71,22 +71,18 @@ async function rush(input: RushInput): Promise<RushOutput> {
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const deadline = started + input.timeLimitMs;
+  const rules: BuyingRules = {
+    pool,
+    seatsPerOrder: input.seatsPerOrder,
+    raceShare: input.raceShare,
+    random,
+    deadline,
+    maxAttempts: MAX_ATTEMPTS_PER_CLIENT,
+    stop: () => aborted !== undefined,
+  };
   const client = async (users: { id: number; token: string }[], http: RawHttpConnection) => {
     const buyer = new Buyer(users);
-    // Waiting for holds in flight costs no try: the deadline bounds it.
-    for (let attempt = 0; !aborted && attempt < MAX_ATTEMPTS_PER_CLIENT;) {
-      if (performance.now() > deadline) {
-        timedOut = true;
-        return;
-      }
-      const order = nextOrder(pool, buyer, input.seatsPerOrder, input.raceShare, random);
-      if (order === null) return;
-      if (order === 'wait') {
-        await sleep(2);
-        continue;
-      }
-      const { showtimeId, seats, userIndex } = order;
-      attempt++;
+    const ranOut = await buyUntilSoldOut(rules, buyer, async ({ showtimeId, seats, userIndex }) => {
       const token = users[userIndex].token;
       pool.reserve(showtimeId, seats);
       const hold = await http.request<{ id: number }>('POST', '/orders', { scheduleId: showtimeId, seats }, token);
@@ -94,13 +90,13 @@ async function rush(input: RushInput): Promise<RushOutput> {
       holdMs.push(hold.ms);
       if (hold.status === 409 && hold.body?.code === 2003) {
         conflicts++;
-        continue;
+        return;
       }
       if (hold.status !== 201 || !hold.body?.data) {
         // No answer: the hold may exist, so nobody picks these seats again.
         if (hold.status === 0) pool.take(showtimeId, seats);
         fail('hold', hold.status, hold.body?.code);
-        continue;
+        return;
       }
       pool.take(showtimeId, seats);
       buyer.add(showtimeId, userIndex, seats.length);
@@ -117,7 +113,8 @@ async function rush(input: RushInput): Promise<RushOutput> {
       } else {
         fail('pay', pay.status, pay.body?.code);
       }
-    }
+    });
+    if (ranOut) timedOut = true;
   };
   await Promise.all(input.clients.map((users, i) => client(users, connections[i])));
   const elapsedSec = (performance.now() - started) / 1000;

@@ -74,7 +74,7 @@ export class SqliteSerializer {
     if (runner.__ttmsSerialized) return runner;
     const query: Query = runner.query.bind(runner);
     const patchedQuery = async (...args: Parameters<Query>) => {
-      while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
+      await this.otherTurnsDone();
       return query(...args);
     };
     runner.query = patchedQuery as Query;
@@ -86,6 +86,11 @@ export class SqliteSerializer {
     }
     runner.__ttmsSerialized = true;
     return runner;
+  }
+
+  /** Until no transaction but the caller's own is open: a statement of another turn must not run inside one. */
+  private async otherTurnsDone(): Promise<void> {
+    while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
   }
 
   /** Patch the shared connection (and the driver's parameter binding) before the first request can use it. */
@@ -102,7 +107,7 @@ export class SqliteSerializer {
    * nothing can start in between. It skips TypeORM's query runner, which cost about 0.1 ms a request.
    */
   async select<T>(sql: string, params: ObjectLiteral): Promise<T[]> {
-    while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
+    await this.otherTurnsDone();
     return SqliteDirect.forRunner(this.sharedRunner(), this.dataSource).all<T>(sql, params);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
+import { lockActiveHall } from './hall-lock';
 import { Schedule } from '../schedules/entities/schedule.entity';
 import { SeatClaim } from '../ticketing/entities/seat-claim.entity';
 import { Hall, SeatPosition } from './entities/hall.entity';
@@ -28,12 +29,7 @@ export class HallsRepository {
 
   /** Locks the hall row: showtime scheduling locks it too, so layout changes and deletes queue with it. */
   findActiveForUpdate(manager: EntityManager, id: number): Promise<Hall | null> {
-    const query = manager
-      .getRepository(Hall)
-      .createQueryBuilder('h')
-      .where('h.id = :id', { id })
-      .andWhere('h.deleted_at IS NULL');
-    return this.runner.forUpdate(query).getOne();
+    return lockActiveHall(this.runner, manager, id);
   }
 
   listByCinema(cinemaId: number, window?: { skip: number; take: number }): Promise<[Hall[], number]> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Movie } from '../catalog/entities/movie.entity';
 import { TransactionRunner } from '../database/transaction-runner';
+import { lockActiveHall } from '../halls/hall-lock';
 import { Hall } from '../halls/entities/hall.entity';
 import { SeatClaim } from '../ticketing/entities/seat-claim.entity';
 import { Schedule } from './entities/schedule.entity';
@@ -32,12 +33,7 @@ export class SchedulesRepository {
    * layout change, or a delete) take turns, so the overlap check and the insert cannot interleave.
    */
   lockActiveHall(manager: EntityManager, id: number): Promise<Hall | null> {
-    const query = manager
-      .getRepository(Hall)
-      .createQueryBuilder('h')
-      .where('h.id = :id', { id })
-      .andWhere('h.deleted_at IS NULL');
-    return this.runner.forUpdate(query).getOne();
+    return lockActiveHall(this.runner, manager, id);
   }
 
   findMovie(id: number, manager: EntityManager = this.dataSource.manager): Promise<Movie | null> {

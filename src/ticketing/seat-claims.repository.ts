@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
 import { instantOf, selectRows, writeRows } from '../database/raw-sql';
@@ -17,8 +16,6 @@ export interface HeldClaim {
 /** Queries on seat_claims: the table whose unique key (schedule, row, col) is the whole anti-double-sale guarantee. */
 @Injectable()
 export class SeatClaimsRepository {
-  constructor(private readonly runner: TransactionRunner) {}
-
   /**
    * In one read, the claims of the showtime that either belong to the user (for the per-user cap)
    * or sit on the wanted seats (to name them in a 2003 up front, or to clear lapsed holds from

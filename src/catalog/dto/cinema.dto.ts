@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLengt
 import { PageQueryDto } from '../../common/pagination';
 import { centsToYuan } from '../../common/time';
 import type { Cinema, CinemaStatus } from '../entities/cinema.entity';
-import { HTTP_URL, IfPresent, Trim } from './field-rules';
+import { Trim } from '../../common/transforms';
+import { HTTP_URL, IfPresent } from './field-rules';
 
 export const CINEMA_STATUSES: readonly CinemaStatus[] = ['active', 'suspended', 'expired'];
 /** Landlines with area code and extension as well as mobiles: digits, spaces, + - ( ). */

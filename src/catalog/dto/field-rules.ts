@@ -1,9 +1,4 @@
-import { Transform } from 'class-transformer';
 import { ValidateIf } from 'class-validator';
-
-/** Leading and trailing blanks are never meant: trim before the length and emptiness checks. */
-export const Trim = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * Optional in a PATCH, but not nullable: unlike `@IsOptional()`, which also skips `null`, an explicit

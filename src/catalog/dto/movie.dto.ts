@@ -17,7 +17,8 @@ import { IsCalendarDay } from '../../common/time';
 import { PageQueryDto } from '../../common/pagination';
 import type { Movie } from '../entities/movie.entity';
 import { MOVIE_STATUSES, MovieStatus, movieStatusOn } from '../movie-status';
-import { HTTP_URL, IfPresent, Trim } from './field-rules';
+import { Trim } from '../../common/transforms';
+import { HTTP_URL, IfPresent } from './field-rules';
 
 const trimEach = () =>
   Transform(({ value }: { value: unknown }) =>

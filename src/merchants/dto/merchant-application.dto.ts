@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
-import { HTTP_URL, Trim } from '../../catalog/dto/field-rules';
+import { HTTP_URL } from '../../catalog/dto/field-rules';
+import { Trim } from '../../common/transforms';
 import { PHONE_LIKE } from '../../catalog/dto/cinema.dto';
 import { PageQueryDto } from '../../common/pagination';
 import type { ApplicationStatus, MerchantApplication } from '../entities/merchant-application.entity';

@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
 import type { Gender } from '../entities/user.entity';
+import { Trim } from '../../common/transforms';
 
 /** The account field rules of CONTRACT section 2, shared by registration, login, codes and profile DTOs. */
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
@@ -10,7 +11,6 @@ export const GENDERS: readonly Gender[] = ['male', 'female', 'unknown'];
 /** Not all digits (a phone-like name would be ambiguous at login), no `@` (an email), no control characters. */
 const NAME_PATTERN = /^(?!\d+$)[^@\p{Cc}]+$/u;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export interface FieldOptions {
@@ -25,7 +25,7 @@ export const IsAccountName = ({ required = true }: FieldOptions = {}) =>
       example: 'alice',
       description: '2-20 characters, not all digits, no "@"; unique ignoring case',
     }),
-    Transform(trim),
+    Trim(),
     IsString(),
     Length(2, 20, { message: 'name must be 2-20 characters' }),
     Matches(NAME_PATTERN, { message: 'name may not be all digits or contain "@"' }),
@@ -39,7 +39,7 @@ export const IsMainlandPhone = ({ required = true }: FieldOptions = {}) =>
       pattern: PHONE_PATTERN.source,
       description: 'mainland mobile number',
     }),
-    Transform(trim),
+    Trim(),
     IsString(),
     Matches(PHONE_PATTERN, { message: 'phone must be a mainland mobile number like 13800138000' }),
   );
@@ -71,7 +71,7 @@ export const IsGender = ({ required = true }: FieldOptions = {}) =>
 export const IsNickname = ({ required = true }: FieldOptions = {}) =>
   applyDecorators(
     ApiProperty({ required, example: 'Ali', description: '1-40 characters; null clears it', nullable: true }),
-    Transform(trim),
+    Trim(),
     IsString(),
     Length(1, 40, { message: 'nickname must be 1-40 characters' }),
   );
