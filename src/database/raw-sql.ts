@@ -1,7 +1,9 @@
 import { EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
+import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
 import { SqliteDirect } from './sqlite-direct';
 import { serializerOf } from './sqlite-serializer';
+import { Answers, PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement, WriteResult } from './statement';
 
 /**
  * Fixed SQL with named `:params` for the hot paths (hold, pay, seat map), without the query builder
@@ -11,34 +13,144 @@ import { serializerOf } from './sqlite-serializer';
  * runs on SQLite and MySQL/MariaDB.
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
-  const inTransaction = SqliteDirect.of(manager);
-  if (inTransaction) return inTransaction.all<T>(sql, params);
-  // A manager without a runner of its own: the data source's, outside any transaction.
-  const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
-  if (serializer) return serializer.select<T>(sql, params);
-  const mysql = mysqlTargetOf(manager);
-  if (mysql) return (await mysqlQuery(mysql, manager, sql, params)) as T[];
-  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
-  return manager.query<T[]>(text, bound);
+  const [rows] = await runStatements(manager, [readStatement<T>(sql, params)]);
+  return rows;
 }
 
 /** A write inside the caller's transaction: the affected row count and, after an INSERT, the new id. */
-export async function writeRows(
+export async function writeRows(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<WriteResult> {
+  const [result] = await runStatements(manager, [writeStatement(sql, params)]);
+  return result;
+}
+
+/**
+ * Statements in order, as one round trip where the database allows it: on MySQL/MariaDB one
+ * multi-statement query (the server runs them in order and stops at the first error, which fails
+ * the whole call); on SQLite, in process, one after another. Later statements must not depend on
+ * what the caller would read from earlier ones, except through PREVIOUS_INSERT_ID.
+ *
+ * `thenCommit` (inside a transaction) sends the COMMIT in the same round trip on MySQL, so the
+ * caller must not run anything after it in that transaction; SQLite commits when the work returns.
+ */
+export async function runStatements<const S extends readonly Statement<unknown>[]>(
   manager: EntityManager,
-  sql: string,
-  params: ObjectLiteral,
-): Promise<{ affected: number; insertId: number }> {
-  const runner = manager.queryRunner;
-  if (!runner) throw new Error('writeRows runs inside a transaction');
+  statements: S,
+  options: { thenCommit?: boolean } = {},
+): Promise<Answers<S>> {
+  const answers = await execute(manager, statements, options.thenCommit ?? false);
+  return statements.map((statement, i) => statement.decode(answers[i])) as Answers<S>;
+}
+
+async function execute(
+  manager: EntityManager,
+  statements: readonly Statement<unknown>[],
+  commit: boolean,
+): Promise<(unknown[] | WriteResult)[]> {
   const direct = SqliteDirect.of(manager);
-  if (direct) return direct.run(sql, params);
-  const mysql = mysqlTargetOf(manager);
-  if (mysql) {
-    const header = (await mysqlQuery(mysql, manager, sql, params)) as { affectedRows: number; insertId: number };
-    return { affected: header.affectedRows, insertId: Number(header.insertId) };
+  if (direct) {
+    return inSequence(statements, (s, params) =>
+      s.kind === 'rows' ? direct.all(s.sql, params) : direct.run(s.sql, params),
+    );
   }
-  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(sql, params, {});
-  const result = (await runner.query(text, bound, true)) as QueryResult<unknown>;
+  const transaction = MysqlTransaction.of(manager);
+  if (transaction) {
+    return onMysql(manager, statements, (texts, values) => transaction.send(texts, values, commit));
+  }
+  if (commit) throw new Error('thenCommit needs a transaction');
+  const isWrite = statements.some((s) => s.kind === 'write');
+  if (isWrite && !manager.queryRunner?.isTransactionActive) throw new Error('writes run inside a transaction');
+  // A manager without a runner of its own: the data source's, outside any transaction.
+  const serializer = manager.queryRunner ? undefined : serializerOf(manager.connection);
+  if (serializer) return inSequence(statements, (s, params) => serializer.select(s.sql, params));
+  const pool = manager.queryRunner ? undefined : mysqlPoolOf(manager);
+  if (pool) return onMysql(manager, statements, (texts, values) => queryMysql(pool, texts, values));
+  return inSequence(statements, (s, params) => throughTypeorm(manager, s, params));
+}
+
+/** One at a time, each binding the id that the one before it generated where it asks for it. */
+async function inSequence(
+  statements: readonly Statement<unknown>[],
+  run: (
+    statement: Statement<unknown>,
+    params: ObjectLiteral,
+  ) => unknown[] | WriteResult | Promise<unknown[] | WriteResult>,
+): Promise<(unknown[] | WriteResult)[]> {
+  const answers: (unknown[] | WriteResult)[] = [];
+  for (const statement of statements) {
+    const previous = answers[answers.length - 1] as WriteResult | undefined;
+    answers.push(await run(statement, withBoundIds(statement.params, previous)));
+  }
+  return answers;
+}
+
+function withBoundIds(params: ObjectLiteral, previous: WriteResult | undefined): ObjectLiteral {
+  if (!Object.values(params).includes(PREVIOUS_INSERT_ID)) return params;
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => {
+      if (value !== PREVIOUS_INSERT_ID) return [name, value];
+      if (!previous?.insertId) throw new Error(`:${name} follows no INSERT`);
+      return [name, previous.insertId];
+    }),
+  );
+}
+
+async function onMysql(
+  manager: EntityManager,
+  statements: readonly Statement<unknown>[],
+  send: (texts: string[], values: unknown[]) => Promise<unknown[]>,
+): Promise<(unknown[] | WriteResult)[]> {
+  const { connection } = manager;
+  const texts: string[] = [];
+  const values: unknown[] = [];
+  statements.forEach((statement, i) => {
+    const [text, bound] = connection.driver.escapeQueryWithParameters(
+      withServerSideIds(statement, statements[i - 1]),
+      statement.params,
+      {},
+    ) as [string, unknown[]];
+    connection.logger.logQuery(text, bound);
+    texts.push(text);
+    values.push(...bound);
+  });
+  let answers: unknown[];
+  try {
+    answers = await send(texts, values);
+  } catch (error) {
+    throw new QueryFailedError(texts.join(';\n'), values, error as Error);
+  }
+  return answers.map((answer, i) => {
+    if (statements[i].kind === 'rows') return answer as unknown[];
+    const header = answer as { affectedRows: number; insertId: number | string };
+    return { affected: header.affectedRows, insertId: Number(header.insertId) };
+  });
+}
+
+/** PREVIOUS_INSERT_ID as the server's own LAST_INSERT_ID(), which a multi-row INSERT reads once. */
+function withServerSideIds(statement: Statement<unknown>, previous: Statement<unknown> | undefined): string {
+  return statement.sql.replace(/:([A-Za-z0-9_]+)/g, (match, name: string) => {
+    if (statement.params[name] !== PREVIOUS_INSERT_ID) return match;
+    if (previous?.kind !== 'write') throw new Error(`:${name} follows no INSERT`);
+    return 'LAST_INSERT_ID()';
+  });
+}
+
+function queryMysql(target: MysqlQueryable, texts: string[], values: unknown[]): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    target.query({ sql: texts.join(';\n'), values }, (error, result) => {
+      if (error) reject(error);
+      else resolve(texts.length === 1 ? [result] : (result as unknown[]));
+    });
+  });
+}
+
+async function throughTypeorm(
+  manager: EntityManager,
+  statement: Statement<unknown>,
+  params: ObjectLiteral,
+): Promise<unknown[] | WriteResult> {
+  const [text, bound] = manager.connection.driver.escapeQueryWithParameters(statement.sql, params, {});
+  if (statement.kind === 'rows') return manager.query<unknown[]>(text, bound);
+  const result = (await manager.queryRunner!.query(text, bound, true)) as QueryResult<unknown>;
   // better-sqlite3 answers the new rowid; mysql2 a header with insertId.
   const raw = result.raw as number | bigint | { insertId?: number } | undefined;
   const insertId = typeof raw === 'object' ? Number(raw?.insertId ?? 0) : Number(raw ?? 0);
@@ -56,39 +168,13 @@ export function instantOf(value: unknown): Date | null {
   return new Date(/[zZ]$|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
 }
 
-/** A mysql2 pool or pooled connection (callback API, as TypeORM holds them). */
-interface MysqlQueryable {
-  query(options: { sql: string; values: unknown[] }, done: (error: Error | null, result: unknown) => void): void;
-}
-
 /**
- * Where fixed SQL can go on MySQL/MariaDB without TypeORM's query runner wrapper (an event
- * broadcast, logging and promise layers per statement, a dozen of which make one order): the
- * pool, outside a transaction (it lends a connection for the one statement); inside one, the
- * transaction's own connection. Anything else stays with TypeORM.
+ * Outside a transaction on MySQL/MariaDB, fixed SQL goes to the pool (it lends a connection for
+ * the one query) rather than through TypeORM's query runner wrapper (an event broadcast, logging
+ * and promise layers per statement).
  */
-function mysqlTargetOf(manager: EntityManager): MysqlQueryable | undefined {
+function mysqlPoolOf(manager: EntityManager): MysqlQueryable | undefined {
   const { connection } = manager;
   if (connection.options.type !== 'mysql' && connection.options.type !== 'mariadb') return undefined;
-  const runner = manager.queryRunner;
-  if (!runner) return (connection.driver as unknown as { pool?: MysqlQueryable }).pool;
-  if (!runner.isTransactionActive) return undefined;
-  return (runner as unknown as { databaseConnection?: MysqlQueryable }).databaseConnection;
-}
-
-function mysqlQuery(
-  target: MysqlQueryable,
-  manager: EntityManager,
-  sql: string,
-  params: ObjectLiteral,
-): Promise<unknown> {
-  const { connection } = manager;
-  const [text, values] = connection.driver.escapeQueryWithParameters(sql, params, {}) as [string, unknown[]];
-  connection.logger.logQuery(text, values);
-  return new Promise((resolve, reject) => {
-    target.query({ sql: text, values }, (error, result) => {
-      if (error) reject(new QueryFailedError(text, values, error));
-      else resolve(result);
-    });
-  });
+  return (connection.driver as unknown as { pool?: MysqlQueryable }).pool;
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError } from './db-errors';
+import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteSerializer } from './sqlite-serializer';
 import { prepareSqlite } from './sqlite-setup';
@@ -82,24 +83,27 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   /**
    * TypeORM's transaction('READ COMMITTED') sends SET TRANSACTION before every START TRANSACTION: a
    * round trip per transaction, made while the first row lock may already be queued for. Setting the
-   * level once per pooled connection, for its session, leaves one statement to open a transaction.
+   * level once per pooled connection, for its session, leaves `START TRANSACTION`, which then travels
+   * with the first statement (MysqlTransaction).
    */
   private async mysqlTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      const connection = (await runner.connect()) as object;
+      const connection = (await runner.connect()) as MysqlQueryable;
       if (!this.readCommitted.has(connection)) {
         await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
         this.readCommitted.add(connection);
       }
-      await runner.startTransaction();
+      const transaction = MysqlTransaction.start(runner, connection);
       try {
         const result = await work(runner.manager);
-        await runner.commitTransaction();
+        await transaction.commit();
         return result;
       } catch (error) {
-        await runner.rollbackTransaction().catch(() => undefined);
+        await transaction.rollback().catch(() => undefined);
         throw error;
+      } finally {
+        transaction.end();
       }
     } finally {
       await runner.release();

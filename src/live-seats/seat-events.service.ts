@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { Schedule } from '../schedules/entities/schedule.entity';
-import { selectRows, writeRows } from '../database/raw-sql';
+import { runStatements } from '../database/raw-sql';
+import { readStatement, Statement, writeStatement } from '../database/statement';
 import { SeatChangeEvent, SeatStatusChange } from './seat-change';
 
 const CHANNEL = 'ttms:seat-changes';
@@ -64,7 +65,19 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
     soldDelta = 0,
   ): Promise<() => void> {
     if (!seats.length && !soldDelta) return () => undefined;
-    const version = await bumpSeatVersion(manager, scheduleId, Math.trunc(soldDelta));
+    const [version] = await runStatements(manager, [versionBump(manager, scheduleId, soldDelta)]);
+    return this.announcement(scheduleId, version, seats);
+  }
+
+  /**
+   * `record` in two halves, for a transaction that sends the version bump together with other
+   * statements: the bump (first in its batch, as the lock), then what to publish after the commit.
+   */
+  versionBump(manager: EntityManager, scheduleId: number, soldDelta = 0): Statement<number | null> {
+    return versionBump(manager, scheduleId, soldDelta);
+  }
+
+  announcement(scheduleId: number, version: number | null, seats: SeatStatusChange[]): () => void {
     // No such showtime: nothing changed, and the caller's own read of it answers 1014.
     if (version === null || !seats.length) return () => undefined;
     const event: SeatChangeEvent = { scheduleId, version, seats };
@@ -125,18 +138,17 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
  * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's insert
  * id, per connection, so no other transaction can see it.
  */
-async function bumpSeatVersion(manager: EntityManager, scheduleId: number, soldDelta: number): Promise<number | null> {
+function versionBump(manager: EntityManager, scheduleId: number, soldDelta: number): Statement<number | null> {
   const type = manager.connection.options.type;
-  const sold = soldDelta ? `, sold_count = sold_count + ${soldDelta}` : '';
+  const delta = Math.trunc(soldDelta);
+  const sold = delta ? `, sold_count = sold_count + ${delta}` : '';
   if (type === 'mysql' || type === 'mariadb') {
     const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} WHERE id = :scheduleId`;
-    const { affected, insertId } = await writeRows(manager, sql, { scheduleId });
-    return affected ? insertId : null;
+    return writeStatement(sql, { scheduleId }, ({ affected, insertId }) => (affected ? insertId : null));
   }
-  const [row] = await selectRows<{ seat_version: number | string }>(
-    manager,
+  return readStatement<{ seat_version: number | string }, number | null>(
     `UPDATE schedules SET seat_version = seat_version + 1${sold} WHERE id = :scheduleId RETURNING seat_version`,
     { scheduleId },
+    ([row]) => (row ? Number(row.seat_version) : null),
   );
-  return row ? Number(row.seat_version) : null;
 }

@@ -4,6 +4,7 @@ import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
+import { runStatements } from '../database/raw-sql';
 import { TransactionRunner } from '../database/transaction-runner';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
@@ -57,56 +58,52 @@ export class OrderPaymentsService {
    * count proves that no seat was taken over after a lapse. The entry point for provider callbacks.
    */
   async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
-    const { order, show } = view;
-    let publish = () => undefined as void;
-    try {
-      const result = await this.runner.run(async (manager) => {
-        // First the showtime's row lock, which every seat change takes first, in the statement that
-        // counts the seats sold and versions the change (all undone if the payment loses below).
-        const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
-        publish = await this.seatEvents.record(manager, order.scheduleId, soldSeats, order.seats.length);
-        const now = new Date();
-        // Both under the lock and independent of each other: one wait for the two. Whichever fails,
-        // the transaction rolls back whole.
-        const [paid, sold] = await Promise.all([
-          this.markPaidWithFreshCode(manager, order.id, channel, now),
-          this.claims.makePermanent(manager, order.id),
-        ]);
-        if (!paid) throw new OrderLost();
-        if (sold !== order.seats.length) {
-          throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
-        }
-        const result: Order = { ...order, status: 'paid', ...paid };
-        return toOrderDto(result, show, { isOwner: true, now });
-      });
-      publish();
-      return result;
-    } catch (error) {
-      if (!(error instanceof OrderLost)) throw error;
-    }
-    // A racing payment, cancel or sweep changed the order first: answer with what it is now.
-    const now = new Date();
-    const current = await this.views.findView(order.id);
-    if (current?.order.status === 'paid') return toOrderDto(current.order, show, { isOwner: true, now });
-    assertPayable(current?.order ?? order, now);
-    throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
-  }
-
-  private async markPaidWithFreshCode(
-    manager: EntityManager,
-    orderId: number,
-    channel: PaymentChannelName,
-    now: Date,
-  ): Promise<PaidFields | null> {
     for (let attempt = 1; ; attempt++) {
-      const fields: PaidFields = { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel };
       try {
-        return (await this.orders.markPaid(manager, orderId, fields, now)) ? fields : null;
+        const { order, publish } = await this.runner.run((manager) => this.markSold(manager, view, channel));
+        publish();
+        return order;
       } catch (error) {
-        // Codes are random; on the rare collision with uq_orders_ticket_code draw another one.
+        if (error instanceof OrderLost) break;
+        // Ticket codes are random; on the rare collision with uq_orders_ticket_code (the only unique
+        // key these statements can hit) the payment runs again with another code.
         if (!isDuplicateKeyError(error) || attempt >= TICKET_CODE_ATTEMPTS) throw error;
       }
     }
+    // A racing payment, cancel or sweep changed the order first: answer with what it is now.
+    const now = new Date();
+    const current = await this.views.findView(view.order.id);
+    if (current?.order.status === 'paid') return toOrderDto(current.order, view.show, { isOwner: true, now });
+    assertPayable(current?.order ?? view.order, now);
+    throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
+  }
+
+  /**
+   * One round trip, then the commit: first the showtime's row lock, which every seat change takes
+   * first, in the statement that counts the seats sold and versions the change; under it the order
+   * and its claims. All undone if the payment loses.
+   */
+  private async markSold(
+    manager: EntityManager,
+    { order, show }: OrderView,
+    channel: PaymentChannelName,
+  ): Promise<{ order: OrderDto; publish: () => void }> {
+    const now = new Date();
+    const paidFields: PaidFields = { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel };
+    const [version, paid, sold] = await runStatements(manager, [
+      this.seatEvents.versionBump(manager, order.scheduleId, order.seats.length),
+      this.orders.markPaid(order.id, paidFields, now),
+      this.claims.makePermanent(order.id),
+    ]);
+    if (!paid) throw new OrderLost();
+    if (sold !== order.seats.length) {
+      throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
+    }
+    const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
+    return {
+      order: toOrderDto({ ...order, status: 'paid', ...paidFields }, show, { isOwner: true, now }),
+      publish: this.seatEvents.announcement(order.scheduleId, version, soldSeats),
+    };
   }
 }
 

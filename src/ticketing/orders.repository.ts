@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Order } from './entities/order.entity';
-import { writeRows } from '../database/raw-sql';
+import { Statement, writeStatement } from '../database/statement';
 
 export interface NewOrder {
   userId: number;
@@ -26,30 +26,29 @@ export interface PaidFields {
  */
 @Injectable()
 export class OrdersRepository {
-  async insertPending(manager: EntityManager, fields: NewOrder): Promise<Order> {
-    const { insertId } = await writeRows(
-      manager,
+  insertPending(fields: NewOrder): Statement<Order> {
+    return writeStatement(
       `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, expires_at, created_at)
        VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :expiresAt, :createdAt)`,
       { ...fields, seats: JSON.stringify(fields.seats) },
+      ({ insertId }) => ({
+        ...fields,
+        id: insertId,
+        status: 'pending',
+        paidAt: null,
+        paymentChannel: null,
+        ticketCode: null,
+        checkedInAt: null,
+        closedAt: null,
+      }),
     );
-    return {
-      ...fields,
-      id: insertId,
-      status: 'pending',
-      paidAt: null,
-      paymentChannel: null,
-      ticketCode: null,
-      checkedInAt: null,
-      closedAt: null,
-    };
   }
 
   /** pending → paid, only while the hold is live at `now`; 0 when it is not (any more). */
-  async markPaid(manager: EntityManager, id: number, fields: PaidFields, now: Date): Promise<number> {
+  markPaid(id: number, fields: PaidFields, now: Date): Statement<number> {
     const sql = `UPDATE orders SET status = 'paid', paid_at = :paidAt, ticket_code = :ticketCode, payment_channel = :paymentChannel
                   WHERE id = :id AND status = 'pending' AND expires_at > :now`;
-    return (await writeRows(manager, sql, { ...fields, id, now })).affected;
+    return writeStatement(sql, { ...fields, id, now }, ({ affected }) => affected);
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<number> {

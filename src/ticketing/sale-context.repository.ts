@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import type { CinemaStatus } from '../catalog/entities/cinema.entity';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import type { SaleContext } from '../schedules/schedule-sales.service';
-import { instantOf, selectRows } from '../database/raw-sql';
+import { instantOf } from '../database/raw-sql';
+import { readStatement, Statement } from '../database/statement';
 
 interface SaleContextRow {
   schedule_id: number | string;
@@ -23,13 +23,12 @@ interface SaleContextRow {
 
 /**
  * The hold's read of its showtime (the same facts as ScheduleSalesService.findSaleContext), as one
- * fixed query inside the hold's transaction, without entity hydration: the hold is the hottest write.
+ * fixed query sent with the rest of the hold's first round trip, without entity hydration.
  */
 @Injectable()
 export class SaleContextRepository {
-  async findForHold(manager: EntityManager, scheduleId: number): Promise<SaleContext | null> {
-    const [row] = await selectRows<SaleContextRow>(
-      manager,
+  forHold(scheduleId: number): Statement<SaleContext | null> {
+    return readStatement<SaleContextRow, SaleContext | null>(
       `SELECT s.id AS schedule_id, s.starts_at AS starts_at, s.price_cents AS price_cents, m.title AS movie_title,
               s.cinema_id AS cinema_id, c.name AS cinema_name, c.owner_id AS cinema_owner_id, c.status AS cinema_status,
               s.hall_id AS hall_id, h.name AS hall_name, h.rows AS hall_rows, h.cols AS hall_cols,
@@ -40,22 +39,25 @@ export class SaleContextRepository {
          INNER JOIN cinemas c ON c.id = s.cinema_id
         WHERE s.id = :scheduleId`,
       { scheduleId },
+      ([row]) => (row ? saleContextOf(row) : null),
     );
-    if (!row) return null;
-    return {
-      scheduleId: Number(row.schedule_id),
-      startsAt: instantOf(row.starts_at)!,
-      priceCents: Number(row.price_cents),
-      movieTitle: row.movie_title,
-      cinemaId: Number(row.cinema_id),
-      cinemaName: row.cinema_name,
-      cinemaOwnerId: row.cinema_owner_id === null ? null : Number(row.cinema_owner_id),
-      cinemaStatus: row.cinema_status,
-      hallId: Number(row.hall_id),
-      hallName: row.hall_name,
-      rows: Number(row.hall_rows),
-      cols: Number(row.hall_cols),
-      disabledSeats: row.disabled_seats ? (JSON.parse(row.disabled_seats) as SeatPosition[]) : [],
-    };
   }
+}
+
+function saleContextOf(row: SaleContextRow): SaleContext {
+  return {
+    scheduleId: Number(row.schedule_id),
+    startsAt: instantOf(row.starts_at)!,
+    priceCents: Number(row.price_cents),
+    movieTitle: row.movie_title,
+    cinemaId: Number(row.cinema_id),
+    cinemaName: row.cinema_name,
+    cinemaOwnerId: row.cinema_owner_id === null ? null : Number(row.cinema_owner_id),
+    cinemaStatus: row.cinema_status,
+    hallId: Number(row.hall_id),
+    hallName: row.hall_name,
+    rows: Number(row.hall_rows),
+    cols: Number(row.hall_cols),
+    disabledSeats: row.disabled_seats ? (JSON.parse(row.disabled_seats) as SeatPosition[]) : [],
+  };
 }

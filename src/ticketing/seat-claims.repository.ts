@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
-import { instantOf, selectRows, writeRows } from '../database/raw-sql';
+import { instantOf } from '../database/raw-sql';
+import { PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement, WriteResult } from '../database/statement';
 
 export interface HeldClaim {
   id: number;
@@ -11,6 +12,14 @@ export interface HeldClaim {
   userId: number;
   /** null once sold */
   expiresAt: Date | null;
+}
+
+interface ClaimRow {
+  id: unknown;
+  seat_row: unknown;
+  seat_col: unknown;
+  user_id: unknown;
+  expires_at: unknown;
 }
 
 /** Queries on seat_claims: the table whose unique key (schedule, row, col) is the whole anti-double-sale guarantee. */
@@ -22,12 +31,7 @@ export class SeatClaimsRepository {
    * them), lapsed ones included: the caller tells live from lapsed by `now`. The caller holds the
    * showtime's row lock, which every change of its claims takes first, so what it reads stays true.
    */
-  async findOfUserOrSeats(
-    manager: EntityManager,
-    scheduleId: number,
-    userId: number,
-    seats: SeatPosition[],
-  ): Promise<HeldClaim[]> {
+  ofUserOrSeats(scheduleId: number, userId: number, seats: SeatPosition[]): Statement<HeldClaim[]> {
     const params: Record<string, number> = { scheduleId, userId };
     const columns =
       'SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
@@ -37,50 +41,49 @@ export class SeatClaimsRepository {
       params[`col${i}`] = seat.col;
       return `${columns} AND seat_row = :row${i} AND seat_col = :col${i}`;
     });
-    const rows = await selectRows<{
-      id: unknown;
-      seat_row: unknown;
-      seat_col: unknown;
-      user_id: unknown;
-      expires_at: unknown;
-    }>(manager, [`${columns} AND user_id = :userId`, ...onSeats].join(' UNION '), params);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      row: Number(r.seat_row),
-      col: Number(r.seat_col),
-      userId: Number(r.user_id),
-      expiresAt: instantOf(r.expires_at),
-    }));
+    return readStatement<ClaimRow, HeldClaim[]>(
+      [`${columns} AND user_id = :userId`, ...onSeats].join(' UNION '),
+      params,
+      (rows) =>
+        rows.map((r) => ({
+          id: Number(r.id),
+          row: Number(r.seat_row),
+          col: Number(r.seat_col),
+          userId: Number(r.user_id),
+          expiresAt: instantOf(r.expires_at),
+        })),
+    );
   }
 
   /** Lapsed holds on the wanted seats, by primary key: they block nothing, but the unique key still sees them. */
-  async deleteByIds(manager: EntityManager, ids: number[]): Promise<void> {
-    await writeRows(manager, 'DELETE FROM seat_claims WHERE id IN (:...ids)', { ids });
+  deleteByIds(ids: number[]): Statement<WriteResult> {
+    return writeStatement('DELETE FROM seat_claims WHERE id IN (:...ids)', { ids });
   }
 
-  /** One statement for all seats; a duplicate key (uq_seat_claims_seat) means a seat is taken. */
-  async insertClaims(
-    manager: EntityManager,
-    claim: { scheduleId: number; orderId: number; userId: number; expiresAt: Date },
+  /**
+   * One statement for all seats; a duplicate key (uq_seat_claims_seat) means a seat is taken.
+   * `orderId` may be PREVIOUS_INSERT_ID, for an order inserted just before in the same batch.
+   */
+  insertClaims(
+    claim: { scheduleId: number; orderId: number | typeof PREVIOUS_INSERT_ID; userId: number; expiresAt: Date },
     seats: SeatPosition[],
-  ): Promise<void> {
+  ): Statement<WriteResult> {
     const params: Record<string, unknown> = { ...claim };
     const values = seats.map((seat, i) => {
       params[`row${i}`] = seat.row;
       params[`col${i}`] = seat.col;
       return `(:scheduleId, :row${i}, :col${i}, :orderId, :userId, :expiresAt)`;
     });
-    await writeRows(
-      manager,
+    return writeStatement(
       `INSERT INTO seat_claims (schedule_id, seat_row, seat_col, order_id, user_id, expires_at) VALUES ${values.join(', ')}`,
       params,
     );
   }
 
   /** The order's claims become permanent (sold); the count tells whether every one was still there. */
-  async makePermanent(manager: EntityManager, orderId: number): Promise<number> {
+  makePermanent(orderId: number): Statement<number> {
     const sql = 'UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL';
-    return (await writeRows(manager, sql, { orderId })).affected;
+    return writeStatement(sql, { orderId }, ({ affected }) => affected);
   }
 
   async deleteOfOrder(manager: EntityManager, orderId: number): Promise<void> {

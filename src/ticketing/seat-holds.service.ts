@@ -5,11 +5,14 @@ import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { EnvironmentVariables } from '../config/env.validation';
 import { isDuplicateKeyError } from '../database/db-errors';
+import { runStatements } from '../database/raw-sql';
+import { PREVIOUS_INSERT_ID } from '../database/statement';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import type { SaleContext } from '../schedules/schedule-sales.service';
 import { CreateOrderDto, MAX_SEATS_PER_USER } from './dto/create-order.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
+import type { Order } from './entities/order.entity';
 import { OrdersRepository } from './orders.repository';
 import { SaleContextRepository } from './sale-context.repository';
 import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
@@ -33,19 +36,14 @@ export class SeatHoldsService {
     const holdMs = this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000;
     const { order, publish } = await this.runner.run(async (manager) => {
       const now = new Date();
-      // First, the showtime's row lock (its seat version): holds of one showtime queue here, after any
-      // layout change or payment of it, and every transaction takes it before touching claims. It
-      // also makes the per-user cap safe: it counts the user's claims of this showtime only.
-      const publish = await this.seatEvents.record(
-        manager,
-        dto.scheduleId,
-        seats.map((seat) => ({ ...seat, status: 'held' as const })),
-      );
-      // Both reads come after the lock, in either order: on MySQL they travel together on the
-      // connection, one wait for the two while the showtime stays locked.
-      const [context, found] = await Promise.all([
-        this.saleContexts.findForHold(manager, dto.scheduleId),
-        this.claims.findOfUserOrSeats(manager, dto.scheduleId, user.id, seats),
+      // The first round trip. First the showtime's row lock (its seat version): holds of one
+      // showtime queue here, after any layout change or payment of it, and every transaction takes
+      // it before touching claims. It also makes the per-user cap safe: it counts the user's claims
+      // of this showtime only. Then, under the lock, the showtime and the claims that matter.
+      const [version, context, found] = await runStatements(manager, [
+        this.seatEvents.versionBump(manager, dto.scheduleId),
+        this.saleContexts.forHold(dto.scheduleId),
+        this.claims.ofUserOrSeats(dto.scheduleId, user.id, seats),
       ]);
       if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
       assertOnSale(context, now);
@@ -64,37 +62,42 @@ export class SeatHoldsService {
       const taken = live.filter((claim) => wanted.has(seatKey(claim)));
       if (taken.length) throw seatsTaken(taken);
 
-      // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
-      const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim)));
-      if (lapsed.length) {
-        await this.claims.deleteByIds(
-          manager,
-          lapsed.map((claim) => claim.id),
-        );
-      }
-      const order = await this.orders.insertPending(manager, {
-        userId: user.id,
-        scheduleId: context.scheduleId,
-        seats,
-        unitPriceCents: context.priceCents,
-        amountCents: context.priceCents * seats.length,
-        expiresAt: new Date(now.getTime() + holdMs),
-        createdAt: now,
-      });
-      try {
-        const claim = {
-          scheduleId: context.scheduleId,
-          orderId: order.id,
+      const expiresAt = new Date(now.getTime() + holdMs);
+      const writes = [
+        this.orders.insertPending({
           userId: user.id,
-          expiresAt: order.expiresAt,
-        };
-        await this.claims.insertClaims(manager, claim, seats);
+          scheduleId: context.scheduleId,
+          seats,
+          unitPriceCents: context.priceCents,
+          amountCents: context.priceCents * seats.length,
+          expiresAt,
+          createdAt: now,
+        }),
+        this.claims.insertClaims(
+          { scheduleId: context.scheduleId, orderId: PREVIOUS_INSERT_ID, userId: user.id, expiresAt },
+          seats,
+        ),
+      ] as const;
+      // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
+      const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim))).map((claim) => claim.id);
+      let order: Order;
+      try {
+        // The second and last round trip: the writes, and the commit with them.
+        if (lapsed.length) {
+          [, order] = await runStatements(manager, [this.claims.deleteByIds(lapsed), ...writes], { thenCommit: true });
+        } else {
+          [order] = await runStatements(manager, writes, { thenCommit: true });
+        }
       } catch (error) {
         // Another hold got there between our read and our insert: the unique key decides.
         if (isDuplicateKeyError(error)) throw seatsTaken([]);
         throw error;
       }
-      return { order: toOrderDto(order, context, { isOwner: true, now }), publish };
+      const held = seats.map((seat) => ({ ...seat, status: 'held' as const }));
+      return {
+        order: toOrderDto(order, context, { isOwner: true, now }),
+        publish: this.seatEvents.announcement(dto.scheduleId, version, held),
+      };
     });
     publish();
     return order;
