@@ -133,6 +133,9 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+/** The name of the lock that a version bump of this showtime takes first (TransactionRunner's `queueOn`). */
+export const showtimeLock = (scheduleId: number) => `schedules:${scheduleId}`;
+
 /**
  * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
  * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's insert

@@ -16,7 +16,7 @@ import { OrdersService } from './orders.service';
 import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { newTicketCode } from './ticket-code';
-import { SeatEventsService } from '../live-seats/seat-events.service';
+import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
 
 const TICKET_CODE_ATTEMPTS = 5;
 
@@ -60,7 +60,9 @@ export class OrderPaymentsService {
   async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const { order, publish } = await this.runner.run((manager) => this.markSold(manager, view, channel));
+        const { order, publish } = await this.runner.run((manager) => this.markSold(manager, view, channel), {
+          queueOn: showtimeLock(view.order.scheduleId),
+        });
         publish();
         return order;
       } catch (error) {

@@ -16,7 +16,7 @@ import type { Order } from './entities/order.entity';
 import { OrdersRepository } from './orders.repository';
 import { SaleContextRepository } from './sale-context.repository';
 import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
-import { SeatEventsService } from '../live-seats/seat-events.service';
+import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
 
 /** POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none. */
 @Injectable()
@@ -34,71 +34,76 @@ export class SeatHoldsService {
     // Sorted, so that two holds of overlapping seats lock index entries in the same order.
     const seats = [...dto.seats].sort((a, b) => a.row - b.row || a.col - b.col).map(({ row, col }) => ({ row, col }));
     const holdMs = this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000;
-    const { order, publish } = await this.runner.run(async (manager) => {
-      const now = new Date();
-      // The first round trip. First the showtime's row lock (its seat version): holds of one
-      // showtime queue here, after any layout change or payment of it, and every transaction takes
-      // it before touching claims. It also makes the per-user cap safe: it counts the user's claims
-      // of this showtime only. Then, under the lock, the showtime and the claims that matter.
-      const [version, context, found] = await runStatements(manager, [
-        this.seatEvents.versionBump(manager, dto.scheduleId),
-        this.saleContexts.forHold(dto.scheduleId),
-        this.claims.ofUserOrSeats(dto.scheduleId, user.id, seats),
-      ]);
-      if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
-      assertOnSale(context, now);
-      assertSeatsSellable(context, seats);
+    const { order, publish } = await this.runner.run(
+      async (manager) => {
+        const now = new Date();
+        // The first round trip. First the showtime's row lock (its seat version): holds of one
+        // showtime queue here, after any layout change or payment of it, and every transaction takes
+        // it before touching claims. It also makes the per-user cap safe: it counts the user's claims
+        // of this showtime only. Then, under the lock, the showtime and the claims that matter.
+        const [version, context, found] = await runStatements(manager, [
+          this.seatEvents.versionBump(manager, dto.scheduleId),
+          this.saleContexts.forHold(dto.scheduleId),
+          this.claims.ofUserOrSeats(dto.scheduleId, user.id, seats),
+        ]);
+        if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
+        assertOnSale(context, now);
+        assertSeatsSellable(context, seats);
 
-      const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
-      const live = found.filter(isLive);
-      const owned = live.filter((claim) => claim.userId === user.id).length;
-      if (owned + seats.length > MAX_SEATS_PER_USER) {
-        throw new AppException(
-          ResultCode.TicketLimitExceeded,
-          `at most ${MAX_SEATS_PER_USER} seats per showtime: you already hold or own ${owned}`,
-        );
-      }
-      const wanted = new Set(seats.map(seatKey));
-      const taken = live.filter((claim) => wanted.has(seatKey(claim)));
-      if (taken.length) throw seatsTaken(taken);
-
-      const expiresAt = new Date(now.getTime() + holdMs);
-      const writes = [
-        this.orders.insertPending({
-          userId: user.id,
-          scheduleId: context.scheduleId,
-          seats,
-          unitPriceCents: context.priceCents,
-          amountCents: context.priceCents * seats.length,
-          expiresAt,
-          createdAt: now,
-        }),
-        this.claims.insertClaims(
-          { scheduleId: context.scheduleId, orderId: PREVIOUS_INSERT_ID, userId: user.id, expiresAt },
-          seats,
-        ),
-      ] as const;
-      // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
-      const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim))).map((claim) => claim.id);
-      let order: Order;
-      try {
-        // The second and last round trip: the writes, and the commit with them.
-        if (lapsed.length) {
-          [, order] = await runStatements(manager, [this.claims.deleteByIds(lapsed), ...writes], { thenCommit: true });
-        } else {
-          [order] = await runStatements(manager, writes, { thenCommit: true });
+        const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
+        const live = found.filter(isLive);
+        const owned = live.filter((claim) => claim.userId === user.id).length;
+        if (owned + seats.length > MAX_SEATS_PER_USER) {
+          throw new AppException(
+            ResultCode.TicketLimitExceeded,
+            `at most ${MAX_SEATS_PER_USER} seats per showtime: you already hold or own ${owned}`,
+          );
         }
-      } catch (error) {
-        // Another hold got there between our read and our insert: the unique key decides.
-        if (isDuplicateKeyError(error)) throw seatsTaken([]);
-        throw error;
-      }
-      const held = seats.map((seat) => ({ ...seat, status: 'held' as const }));
-      return {
-        order: toOrderDto(order, context, { isOwner: true, now }),
-        publish: this.seatEvents.announcement(dto.scheduleId, version, held),
-      };
-    });
+        const wanted = new Set(seats.map(seatKey));
+        const taken = live.filter((claim) => wanted.has(seatKey(claim)));
+        if (taken.length) throw seatsTaken(taken);
+
+        const expiresAt = new Date(now.getTime() + holdMs);
+        const writes = [
+          this.orders.insertPending({
+            userId: user.id,
+            scheduleId: context.scheduleId,
+            seats,
+            unitPriceCents: context.priceCents,
+            amountCents: context.priceCents * seats.length,
+            expiresAt,
+            createdAt: now,
+          }),
+          this.claims.insertClaims(
+            { scheduleId: context.scheduleId, orderId: PREVIOUS_INSERT_ID, userId: user.id, expiresAt },
+            seats,
+          ),
+        ] as const;
+        // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
+        const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim))).map((claim) => claim.id);
+        let order: Order;
+        try {
+          // The second and last round trip: the writes, and the commit with them.
+          if (lapsed.length) {
+            [, order] = await runStatements(manager, [this.claims.deleteByIds(lapsed), ...writes], {
+              thenCommit: true,
+            });
+          } else {
+            [order] = await runStatements(manager, writes, { thenCommit: true });
+          }
+        } catch (error) {
+          // Another hold got there between our read and our insert: the unique key decides.
+          if (isDuplicateKeyError(error)) throw seatsTaken([]);
+          throw error;
+        }
+        const held = seats.map((seat) => ({ ...seat, status: 'held' as const }));
+        return {
+          order: toOrderDto(order, context, { isOwner: true, now }),
+          publish: this.seatEvents.announcement(dto.scheduleId, version, held),
+        };
+      },
+      { queueOn: showtimeLock(dto.scheduleId) },
+    );
     publish();
     return order;
   }
