@@ -1,6 +1,7 @@
 import { Cinema } from '../src/catalog/entities/cinema.entity';
 import { Schedule } from '../src/schedules/entities/schedule.entity';
 import { Order } from '../src/ticketing/entities/order.entity';
+import { SeatClaim } from '../src/ticketing/entities/seat-claim.entity';
 import { HoldSweepService } from '../src/ticketing/hold-sweep.service';
 import { givenShowtime, givenUser, GivenUser } from './support/factories';
 import { bootTestApp, TestApp } from './support/test-app';
@@ -273,6 +274,26 @@ describe('Orders: hold, pay, cancel, refund, read (CONTRACT 7)', () => {
         expect(res.body).toMatchObject({ code: 2006, data: null });
       }
       expect(await soldCountOf(t.db, schedule.id)).toBe(0);
+    });
+
+    it('should change nothing when a claim of the live hold is no longer its own (checked under the lock)', async () => {
+      const { schedule } = await givenShowtime(t);
+      const held = await hold(t.http, alice, schedule.id, [
+        { row: 1, col: 1 },
+        { row: 1, col: 2 },
+      ]).expect(201);
+      const id = held.body.data.id;
+      const [gone] = await claimsOf(t.db, { orderId: id });
+      await t.db.getRepository(SeatClaim).delete({ id: gone.id });
+      const versionOf = async () =>
+        (await t.db.getRepository(Schedule).findOneByOrFail({ id: schedule.id })).seatVersion;
+      const before = await versionOf();
+
+      expect((await pay(t.http, alice, id).expect(409)).body).toMatchObject({ code: 2006, data: null });
+      expect((await orderRow(t.db, id)).status).toBe('pending');
+      expect((await claimsOf(t.db, { orderId: id })).map((c) => c.expiresAt)).toEqual([expect.any(Date)]);
+      expect(await soldCountOf(t.db, schedule.id)).toBe(0);
+      expect(await versionOf()).toBe(before);
     });
 
     it('should refuse an unknown channel (1002), another user (1014), an unknown or malformed id', async () => {

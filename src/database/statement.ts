@@ -51,6 +51,12 @@ export function writeStatement<R>(
   };
 }
 
+/** A condition in SQL, with its own named parameters, for a statement to add to its WHERE. */
+export interface SqlCondition {
+  sql: string;
+  params: ObjectLiteral;
+}
+
 /** The answers of a list of statements, each typed by its own statement. */
 export type Answers<S extends readonly Statement<unknown>[]> = {
   -readonly [K in keyof S]: S[K] extends Statement<infer R> ? R : never;

@@ -5,7 +5,7 @@ import { EntityManager } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { Schedule } from '../schedules/entities/schedule.entity';
 import { runStatements } from '../database/raw-sql';
-import { readStatement, Statement, writeStatement } from '../database/statement';
+import { readStatement, SqlCondition, Statement, writeStatement } from '../database/statement';
 import { SeatChangeEvent, SeatStatusChange } from './seat-change';
 
 const CHANNEL = 'ttms:seat-changes';
@@ -73,8 +73,23 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
    * `record` in two halves, for a transaction that sends the version bump together with other
    * statements: the bump (first in its batch, as the lock), then what to publish after the commit.
    */
-  versionBump(manager: EntityManager, scheduleId: number, soldDelta = 0): Statement<number | null> {
-    return versionBump(manager, scheduleId, soldDelta);
+  versionBump(
+    manager: EntityManager,
+    scheduleId: number,
+    soldDelta = 0,
+    onlyIf?: SqlCondition,
+  ): Statement<number | null> {
+    return versionBump(manager, scheduleId, soldDelta, onlyIf);
+  }
+
+  /**
+   * The showtime's row lock alone, as a statement (FOR UPDATE on MySQL; SQLite holds the database's
+   * write lock already), for a batch whose version bump depends on what comes after the lock.
+   */
+  lockStatement(manager: EntityManager, scheduleId: number): Statement<unknown[]> {
+    const type = manager.connection.options.type;
+    const forUpdate = type === 'mysql' || type === 'mariadb' ? ' FOR UPDATE' : '';
+    return readStatement(`SELECT id FROM schedules WHERE id = :scheduleId${forUpdate}`, { scheduleId });
   }
 
   announcement(scheduleId: number, version: number | null, seats: SeatStatusChange[]): () => void {
@@ -141,17 +156,24 @@ export const showtimeLock = (scheduleId: number) => `schedules:${scheduleId}`;
  * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's insert
  * id, per connection, so no other transaction can see it.
  */
-function versionBump(manager: EntityManager, scheduleId: number, soldDelta: number): Statement<number | null> {
+function versionBump(
+  manager: EntityManager,
+  scheduleId: number,
+  soldDelta: number,
+  onlyIf?: SqlCondition,
+): Statement<number | null> {
   const type = manager.connection.options.type;
   const delta = Math.trunc(soldDelta);
   const sold = delta ? `, sold_count = sold_count + ${delta}` : '';
+  const where = `WHERE id = :scheduleId${onlyIf ? ` AND ${onlyIf.sql}` : ''}`;
+  const params = { ...onlyIf?.params, scheduleId };
   if (type === 'mysql' || type === 'mariadb') {
-    const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} WHERE id = :scheduleId`;
-    return writeStatement(sql, { scheduleId }, ({ affected, insertId }) => (affected ? insertId : null));
+    const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} ${where}`;
+    return writeStatement(sql, params, ({ affected, insertId }) => (affected ? insertId : null));
   }
   return readStatement<{ seat_version: number | string }, number | null>(
-    `UPDATE schedules SET seat_version = seat_version + 1${sold} WHERE id = :scheduleId RETURNING seat_version`,
-    { scheduleId },
+    `UPDATE schedules SET seat_version = seat_version + 1${sold} ${where} RETURNING seat_version`,
+    params,
     ([row]) => (row ? Number(row.seat_version) : null),
   );
 }

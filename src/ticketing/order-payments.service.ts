@@ -81,9 +81,11 @@ export class OrderPaymentsService {
   }
 
   /**
-   * One round trip, then the commit: first the showtime's row lock, which every seat change takes
-   * first, in the statement that counts the seats sold and versions the change; under it the order
-   * and its claims. All undone if the payment loses.
+   * One round trip, the commit included: first the showtime's row lock, which every seat change
+   * takes first; under it the order turns paid only if its hold is live and all its claims are still
+   * its own, and only then do the claims turn permanent and the showtime count the seats sold and
+   * version the change. So a payment that loses changes nothing, and nothing is left to decide
+   * between the statements.
    */
   private async markSold(
     manager: EntityManager,
@@ -92,15 +94,18 @@ export class OrderPaymentsService {
   ): Promise<{ order: OrderDto; publish: () => void }> {
     const now = new Date();
     const paidFields: PaidFields = { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel };
-    const [version, paid, sold] = await runStatements(manager, [
-      this.seatEvents.versionBump(manager, order.scheduleId, order.seats.length),
-      this.orders.markPaid(order.id, paidFields, now),
-      this.claims.makePermanent(order.id),
-    ]);
-    if (!paid) throw new OrderLost();
-    if (sold !== order.seats.length) {
-      throw new AppException(ResultCode.OrderNotPayable, 'the hold lapsed and a seat went to another order');
-    }
+    const paid = this.orders.paidWith(order.id, paidFields.ticketCode);
+    const [, won, , version] = await runStatements(
+      manager,
+      [
+        this.seatEvents.lockStatement(manager, order.scheduleId),
+        this.orders.markPaid(order.id, paidFields, now, order.seats.length),
+        this.claims.makePermanent(order.id, paid),
+        this.seatEvents.versionBump(manager, order.scheduleId, order.seats.length, paid),
+      ],
+      { thenCommit: true },
+    );
+    if (!won) throw new OrderLost();
     const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
     return {
       order: toOrderDto({ ...order, status: 'paid', ...paidFields }, show, { isOwner: true, now }),

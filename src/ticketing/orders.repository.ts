@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Order } from './entities/order.entity';
-import { Statement, writeStatement } from '../database/statement';
+import { SqlCondition, Statement, writeStatement } from '../database/statement';
 
 export interface NewOrder {
   userId: number;
@@ -44,11 +44,24 @@ export class OrdersRepository {
     );
   }
 
-  /** pending → paid, only while the hold is live at `now`; 0 when it is not (any more). */
-  markPaid(id: number, fields: PaidFields, now: Date): Statement<number> {
+  /**
+   * pending → paid, only while the hold is live at `now` and all `seatCount` of its claims are still
+   * its own and unsold (a lapsed claim may have gone to another order); 0 when not. The caller holds
+   * the showtime's row lock, so the claims it counts cannot change before its commit.
+   */
+  markPaid(id: number, fields: PaidFields, now: Date, seatCount: number): Statement<number> {
     const sql = `UPDATE orders SET status = 'paid', paid_at = :paidAt, ticket_code = :ticketCode, payment_channel = :paymentChannel
-                  WHERE id = :id AND status = 'pending' AND expires_at > :now`;
-    return writeStatement(sql, { ...fields, id, now }, ({ affected }) => affected);
+                  WHERE id = :id AND status = 'pending' AND expires_at > :now
+                    AND (SELECT COUNT(*) FROM seat_claims WHERE order_id = :id AND expires_at IS NOT NULL) = :seatCount`;
+    return writeStatement(sql, { ...fields, id, now, seatCount }, ({ affected }) => affected);
+  }
+
+  /** True once the order carries this ticket code: what the statements after markPaid in its batch go by. */
+  paidWith(id: number, ticketCode: string): SqlCondition {
+    return {
+      sql: 'EXISTS (SELECT 1 FROM orders WHERE id = :paidOrderId AND ticket_code = :paidTicketCode)',
+      params: { paidOrderId: id, paidTicketCode: ticketCode },
+    };
   }
 
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<number> {

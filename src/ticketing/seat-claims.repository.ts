@@ -3,7 +3,14 @@ import { EntityManager } from 'typeorm';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatClaim } from './entities/seat-claim.entity';
 import { instantOf } from '../database/raw-sql';
-import { PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement, WriteResult } from '../database/statement';
+import {
+  PREVIOUS_INSERT_ID,
+  readStatement,
+  SqlCondition,
+  Statement,
+  writeStatement,
+  WriteResult,
+} from '../database/statement';
 
 export interface HeldClaim {
   id: number;
@@ -80,10 +87,10 @@ export class SeatClaimsRepository {
     );
   }
 
-  /** The order's claims become permanent (sold); the count tells whether every one was still there. */
-  makePermanent(orderId: number): Statement<number> {
-    const sql = 'UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL';
-    return writeStatement(sql, { orderId }, ({ affected }) => affected);
+  /** The order's claims become permanent (sold), if `condition` holds (the order was just paid). */
+  makePermanent(orderId: number, condition: SqlCondition): Statement<number> {
+    const sql = `UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL AND ${condition.sql}`;
+    return writeStatement(sql, { ...condition.params, orderId }, ({ affected }) => affected);
   }
 
   async deleteOfOrder(manager: EntityManager, orderId: number): Promise<void> {

@@ -1,0 +1,49 @@
+import { KeyedTurns } from './keyed-turns';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('KeyedTurns', () => {
+  it('should run the tasks of one key one at a time, in the order they came', async () => {
+    const turns = new KeyedTurns();
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    const task = (name: string) => async () => {
+      running++;
+      most = Math.max(most, running);
+      log.push(`start ${name}`);
+      await tick();
+      log.push(`end ${name}`);
+      running--;
+      return name;
+    };
+    const answers = await Promise.all(['a', 'b', 'c'].map((name) => turns.run('showtime:1', task(name))));
+    expect(answers).toEqual(['a', 'b', 'c']);
+    expect(most).toBe(1);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    expect(turns.busyKeys).toBe(0);
+  });
+
+  it('should run tasks of different keys side by side', async () => {
+    const turns = new KeyedTurns();
+    let running = 0;
+    let most = 0;
+    const task = async () => {
+      running++;
+      most = Math.max(most, running);
+      await tick();
+      running--;
+    };
+    await Promise.all([1, 2, 3].map((key) => turns.run(`showtime:${key}`, task)));
+    expect(most).toBe(3);
+  });
+
+  it('should pass a failure to its own caller only, and still let the next task of the key run', async () => {
+    const turns = new KeyedTurns();
+    const failing = turns.run('k', () => Promise.reject(new Error('boom')));
+    const next = turns.run('k', () => Promise.resolve('ran'));
+    await expect(failing).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ran');
+    expect(turns.busyKeys).toBe(0);
+  });
+});

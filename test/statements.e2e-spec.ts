@@ -1,0 +1,123 @@
+import { CodeTarget } from '../src/auth/entities/code-target.entity';
+import { runStatements, selectRows } from '../src/database/raw-sql';
+import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../src/database/statement';
+import { TransactionRunner } from '../src/database/transaction-runner';
+import { bootTestApp, TestApp, unique } from './support/test-app';
+
+/**
+ * Statements sent together (runStatements): on MySQL one multi-statement round trip with the
+ * transaction's START TRANSACTION in front and, when asked, its COMMIT behind; on SQLite in turn.
+ */
+describe('runStatements', () => {
+  let t: TestApp;
+  let runner: TransactionRunner;
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    runner = t.app.get(TransactionRunner);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const insertCounter = (target: string, sentToday: number | typeof PREVIOUS_INSERT_ID = 0) =>
+    writeStatement(
+      "INSERT INTO code_targets (target, last_sent_at, day, sent_today) VALUES (:target, :now, '2026-01-01', :sentToday)",
+      { target, now: new Date(), sentToday },
+    );
+  const readCounter = (target: string) =>
+    readStatement<{ sent_today: number | string }, number | null>(
+      'SELECT sent_today FROM code_targets WHERE target = :target',
+      { target },
+      ([row]) => (row ? Number(row.sent_today) : null),
+    );
+  const countersNamed = async (...targets: string[]) =>
+    (
+      await selectRows<{ target: string }>(
+        t.db.manager,
+        'SELECT target FROM code_targets WHERE target IN (:...targets)',
+        {
+          targets,
+        },
+      )
+    ).map((row) => row.target);
+
+  it('should answer each statement in order, each read through its own decoder', async () => {
+    const target = unique('batch-');
+    const answers = await runner.run((manager) =>
+      runStatements(manager, [
+        insertCounter(target, 3),
+        readCounter(target),
+        writeStatement('UPDATE code_targets SET sent_today = sent_today + 1 WHERE target = :target', { target }),
+        readCounter(target),
+      ]),
+    );
+    expect(answers).toEqual([expect.objectContaining({ affected: 1 }), 3, expect.objectContaining({ affected: 1 }), 4]);
+  });
+
+  it('should undo the whole transaction, earlier round trips included, when a statement of a batch fails', async () => {
+    const [first, second] = [unique('undo-'), unique('undo-')];
+    const failing = runner.run(async (manager) => {
+      await runStatements(manager, [insertCounter(first)]);
+      // The duplicate fails the batch: `second` was written before it, in the same round trip.
+      await runStatements(manager, [insertCounter(second), insertCounter(first), readCounter(first)]);
+    });
+    await expect(failing).rejects.toMatchObject({ driverError: expect.anything() });
+    expect(await countersNamed(first, second)).toEqual([]);
+  });
+
+  it('should bind PREVIOUS_INSERT_ID to the id that the INSERT just before generated', async () => {
+    const target = unique('linked-');
+    const [code, linked] = await runner.run((manager) =>
+      runStatements(
+        manager,
+        [
+          writeStatement(
+            `INSERT INTO verification_codes (target, purpose, code_hash, expires_at, created_at)
+             VALUES (:target, 'register', 'hash', :now, :now)`,
+            { target, now: new Date() },
+          ),
+          insertCounter(target, PREVIOUS_INSERT_ID),
+          readCounter(target),
+        ],
+        { thenCommit: true },
+      ).then(([inserted, , counter]) => [inserted.insertId, counter]),
+    );
+    expect(code).toBeGreaterThan(0);
+    expect(linked).toBe(code);
+  });
+
+  it('should refuse PREVIOUS_INSERT_ID where no write comes just before it', async () => {
+    const target = unique('orphan-');
+    const failing = runner.run((manager) =>
+      runStatements(manager, [readCounter(target), insertCounter(target, PREVIOUS_INSERT_ID)]),
+    );
+    await expect(failing).rejects.toThrow('follows no INSERT');
+    expect(await countersNamed(target)).toEqual([]);
+  });
+
+  it('should keep what a batch sent with its commit, and refuse statements after it (MySQL)', async () => {
+    if (process.env.TEST_DB_KIND !== 'mysql') return;
+    const [kept, late] = [unique('kept-'), unique('late-')];
+    const outcome = runner.run(async (manager) => {
+      await runStatements(manager, [insertCounter(kept)], { thenCommit: true });
+      await runStatements(manager, [insertCounter(late)]);
+    });
+    await expect(outcome).rejects.toThrow('committed already');
+    expect(await countersNamed(kept, late)).toEqual([kept]);
+  });
+
+  it('should open the transaction for TypeORM statements too, and roll them back with the batches', async () => {
+    const [viaTypeorm, viaBatch] = [unique('orm-'), unique('raw-')];
+    const failing = runner.run(async (manager) => {
+      await manager
+        .getRepository(CodeTarget)
+        .insert({ target: viaTypeorm, lastSentAt: new Date(), day: '2026-01-01', sentToday: 0 });
+      await runStatements(manager, [insertCounter(viaBatch)]);
+      throw new Error('boom');
+    });
+    await expect(failing).rejects.toThrow('boom');
+    expect(await countersNamed(viaTypeorm, viaBatch)).toEqual([]);
+  });
+});
