@@ -37,6 +37,7 @@ export async function runStatements<const S extends readonly Statement<unknown>[
   statements: S,
   options: { thenCommit?: boolean } = {},
 ): Promise<Answers<S>> {
+  if (!statements.length) throw new Error('runStatements needs at least one statement');
   const answers = await execute(manager, statements, options.thenCommit ?? false);
   return statements.map((statement, i) => statement.decode(answers[i])) as Answers<S>;
 }
