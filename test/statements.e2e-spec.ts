@@ -104,7 +104,7 @@ describe('runStatements', () => {
       await runStatements(manager, [insertCounter(kept)], { thenCommit: true });
       await runStatements(manager, [insertCounter(late)]);
     });
-    await expect(outcome).rejects.toThrow('committed already');
+    await expect(outcome).rejects.toThrow('ended already');
     expect(await countersNamed(kept, late)).toEqual([kept]);
   });
 

@@ -47,3 +47,24 @@ describe('KeyedTurns', () => {
     expect(turns.busyKeys).toBe(0);
   });
 });
+
+describe('KeyedTurns of width 2', () => {
+  it('should run at most two tasks of one key at a time, starting them in the order they came', async () => {
+    const turns = new KeyedTurns(2);
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const task = (n: number) => async () => {
+      started.push(n);
+      running++;
+      most = Math.max(most, running);
+      await tick();
+      await tick();
+      running--;
+    };
+    await Promise.all([1, 2, 3, 4, 5].map((n) => turns.run('k', task(n))));
+    expect(most).toBe(2);
+    expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(turns.busyKeys).toBe(0);
+  });
+});

@@ -1,23 +1,35 @@
-/** Tasks given the same key run one after another in this process, in the order they came. */
+/**
+ * Tasks given the same key run at most `width` at a time in this process, and start in the order
+ * they came; tasks of different keys do not wait for each other.
+ */
 export class KeyedTurns {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly keys = new Map<string, { running: number; waiting: (() => void)[] }>();
+
+  constructor(private readonly width = 1) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key);
-    let done!: () => void;
-    const tail = new Promise<void>((resolve) => (done = resolve));
-    this.tails.set(key, tail);
+    let entry = this.keys.get(key);
+    if (!entry) {
+      entry = { running: 0, waiting: [] };
+      this.keys.set(key, entry);
+    }
+    if (entry.running >= this.width) {
+      await new Promise<void>((resolve) => entry!.waiting.push(resolve));
+    } else {
+      entry.running++;
+    }
     try {
-      if (previous) await previous;
       return await task();
     } finally {
-      done();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      // The slot passes straight to the next waiter, so that no later arrival can overtake it.
+      const next = entry.waiting.shift();
+      if (next) next();
+      else if (--entry.running === 0) this.keys.delete(key);
     }
   }
 
   /** Keys with a task running or waiting (for tests). */
   get busyKeys(): number {
-    return this.tails.size;
+    return this.keys.size;
   }
 }

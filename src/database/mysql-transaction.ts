@@ -20,7 +20,7 @@ const open = new WeakMap<QueryRunner, MysqlTransaction>();
  * them opens the transaction with a statement of its own.
  */
 export class MysqlTransaction {
-  private state: 'not begun' | 'open' | 'committed' = 'not begun';
+  private state: 'not begun' | 'open' | 'ended' = 'not begun';
   /** A `START TRANSACTION` sent alone (for a TypeORM statement), which everything after waits for. */
   private opening?: Promise<unknown>;
   private readonly plainQuery: RunnerQuery;
@@ -57,7 +57,7 @@ export class MysqlTransaction {
    * the transaction stays open for the caller's rollback.
    */
   async send(texts: string[], values: unknown[], commit: boolean): Promise<unknown[]> {
-    if (this.state === 'committed') throw new Error('this transaction has committed already');
+    if (this.state === 'ended') throw new Error('this transaction has ended already');
     if (this.opening) await this.opening;
     const begin = this.state === 'not begun';
     this.state = 'open';
@@ -67,7 +67,7 @@ export class MysqlTransaction {
         error ? reject(error) : resolve(result),
       );
     });
-    if (commit) this.state = 'committed';
+    if (commit) this.state = 'ended';
     const answers = all.length === 1 ? [answer] : (answer as unknown[]);
     return answers.slice(begin ? 1 : 0, begin ? texts.length + 1 : texts.length);
   }
@@ -92,12 +92,12 @@ export class MysqlTransaction {
     if (this.opening) await this.opening.catch(() => undefined);
     // Nothing sent: there is nothing to end. Committed with the last statement: ended already.
     if (this.state !== 'open') return;
-    this.state = 'committed';
+    this.state = 'ended';
     await this.plainQuery(statement);
   }
 
   private openAlone(): Promise<unknown> {
-    if (this.state === 'committed') return Promise.reject(new Error('this transaction has committed already'));
+    if (this.state === 'ended') return Promise.reject(new Error('this transaction has ended already'));
     if (this.state === 'not begun') {
       this.state = 'open';
       this.opening = this.plainQuery('START TRANSACTION');

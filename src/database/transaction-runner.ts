@@ -26,7 +26,11 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private checkpointerWanted?: { path: string; intervalMs: number };
   /** MySQL connections already switched to READ COMMITTED for their whole session. */
   private readonly readCommitted = new WeakSet<object>();
-  private readonly turns = new KeyedTurns();
+  /**
+   * Two per row: one transaction holding the lock and the next already queued at it, so the lock
+   * passes on without a round trip; a third waiter measured no faster and costs InnoDB lock waits.
+   */
+  private readonly turns = new KeyedTurns(2);
 
   constructor(
     readonly dataSource: DataSource,
