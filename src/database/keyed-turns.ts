@@ -8,13 +8,10 @@ export class KeyedTurns {
   constructor(private readonly width = 1) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    let entry = this.keys.get(key);
-    if (!entry) {
-      entry = { running: 0, waiting: [] };
-      this.keys.set(key, entry);
-    }
+    const entry = this.keys.get(key) ?? { running: 0, waiting: [] };
+    this.keys.set(key, entry);
     if (entry.running >= this.width) {
-      await new Promise<void>((resolve) => entry!.waiting.push(resolve));
+      await new Promise<void>((resolve) => entry.waiting.push(resolve));
     } else {
       entry.running++;
     }
