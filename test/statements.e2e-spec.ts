@@ -88,13 +88,23 @@ describe('runStatements', () => {
     expect(linked).toBe(code);
   });
 
-  it('should refuse PREVIOUS_INSERT_ID where no write comes just before it', async () => {
-    const target = unique('orphan-');
-    const failing = runner.run((manager) =>
-      runStatements(manager, [readCounter(target), insertCounter(target, PREVIOUS_INSERT_ID)]),
+  it('should refuse PREVIOUS_INSERT_ID where no INSERT comes just before it', async () => {
+    const [afterRead, afterUpdate] = [unique('orphan-'), unique('orphan-')];
+    const afterReadFails = runner.run((manager) =>
+      runStatements(manager, [readCounter(afterRead), insertCounter(afterRead, PREVIOUS_INSERT_ID)]),
     );
-    await expect(failing).rejects.toThrow('follows no INSERT');
-    expect(await countersNamed(target)).toEqual([]);
+    await expect(afterReadFails).rejects.toThrow('follows no INSERT');
+    // An UPDATE leaves the id of whatever came before it (on MySQL, the seat version it returned).
+    const afterUpdateFails = runner.run((manager) =>
+      runStatements(manager, [
+        writeStatement('UPDATE code_targets SET sent_today = sent_today WHERE target = :target', {
+          target: afterUpdate,
+        }),
+        insertCounter(afterUpdate, PREVIOUS_INSERT_ID),
+      ]),
+    );
+    await expect(afterUpdateFails).rejects.toThrow('follows no INSERT');
+    expect(await countersNamed(afterRead, afterUpdate)).toEqual([]);
   });
 
   it('should keep what a batch sent with its commit, and refuse statements after it (MySQL)', async () => {

@@ -30,7 +30,9 @@ export async function writeRows(manager: EntityManager, sql: string, params: Obj
  * what the caller would read from earlier ones, except through PREVIOUS_INSERT_ID.
  *
  * `thenCommit` (inside a transaction) sends the COMMIT in the same round trip on MySQL, so the
- * caller must not run anything after it in that transaction; SQLite commits when the work returns.
+ * caller must not run anything after it in that transaction, and an error it throws afterwards no
+ * longer undoes anything there (SQLite commits when the work returns): whatever decides whether
+ * the writes stand belongs in their SQL.
  */
 export async function runStatements<const S extends readonly Statement<unknown>[]>(
   manager: EntityManager,
@@ -77,6 +79,7 @@ async function inSequence(
   ) => unknown[] | WriteResult | Promise<unknown[] | WriteResult>,
 ): Promise<(unknown[] | WriteResult)[]> {
   const answers: (unknown[] | WriteResult)[] = [];
+  statements.forEach((statement, i) => assertIdSource(statement, statements[i - 1]));
   for (const statement of statements) {
     const previous = answers[answers.length - 1] as WriteResult | undefined;
     answers.push(await run(statement, withBoundIds(statement.params, previous)));
@@ -87,11 +90,7 @@ async function inSequence(
 function withBoundIds(params: ObjectLiteral, previous: WriteResult | undefined): ObjectLiteral {
   if (!Object.values(params).includes(PREVIOUS_INSERT_ID)) return params;
   return Object.fromEntries(
-    Object.entries(params).map(([name, value]) => {
-      if (value !== PREVIOUS_INSERT_ID) return [name, value];
-      if (!previous?.insertId) throw new Error(`:${name} follows no INSERT`);
-      return [name, previous.insertId];
-    }),
+    Object.entries(params).map(([name, value]) => [name, value === PREVIOUS_INSERT_ID ? previous?.insertId : value]),
   );
 }
 
@@ -128,11 +127,16 @@ async function onMysql(
 
 /** PREVIOUS_INSERT_ID as the server's own LAST_INSERT_ID(), which a multi-row INSERT reads once. */
 function withServerSideIds(statement: Statement<unknown>, previous: Statement<unknown> | undefined): string {
-  return statement.sql.replace(/:([A-Za-z0-9_]+)/g, (match, name: string) => {
-    if (statement.params[name] !== PREVIOUS_INSERT_ID) return match;
-    if (previous?.kind !== 'write') throw new Error(`:${name} follows no INSERT`);
-    return 'LAST_INSERT_ID()';
-  });
+  assertIdSource(statement, previous);
+  return statement.sql.replace(/:([A-Za-z0-9_]+)/g, (match, name: string) =>
+    statement.params[name] === PREVIOUS_INSERT_ID ? 'LAST_INSERT_ID()' : match,
+  );
+}
+
+/** Any other statement in between would leave an id that is not the one meant (a seat version, say). */
+function assertIdSource(statement: Statement<unknown>, previous: Statement<unknown> | undefined): void {
+  const name = Object.keys(statement.params).find((key) => statement.params[key] === PREVIOUS_INSERT_ID);
+  if (name && !(previous && /^\s*INSERT\b/i.test(previous.sql))) throw new Error(`:${name} follows no INSERT`);
 }
 
 function queryMysql(target: MysqlQueryable, texts: string[], values: unknown[]): Promise<unknown[]> {

@@ -143,8 +143,15 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Runs after a commit: a failing listener must not turn a change that stands into an error answer. */
   private deliver(event: SeatChangeEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`seat change listener failed: ${(error as Error).message}`);
+      }
+    }
   }
 }
 

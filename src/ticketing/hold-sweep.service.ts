@@ -53,11 +53,14 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
         const now = new Date();
         const ids = await this.orders.findLapsedPendingIds(manager, now, BATCH);
         if (!ids.length) return { found: 0, marked: 0, publish: [] };
-        const freed = await this.claims.findLapsedOfOrders(manager, ids, now);
+        const showtimes = await this.claims.findLapsedOfOrders(manager, ids, now);
         await this.seatEvents.lockShowtimes(
           manager,
-          freed.map((seat) => seat.scheduleId),
+          showtimes.map((seat) => seat.scheduleId),
         );
+        // Read again under the locks: a hold may have cleared one of these lapsed claims and taken
+        // its seat in between, and that seat must not be announced as free.
+        const freed = await this.claims.findLapsedOfOrders(manager, ids, now);
         const count = await this.orders.markExpired(manager, ids, now);
         const publish = await this.announceFreedSeats(manager, freed);
         await this.claims.deleteLapsedOfOrders(manager, ids, now);
