@@ -65,13 +65,16 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
     soldDelta = 0,
   ): Promise<() => void> {
     if (!seats.length && !soldDelta) return () => undefined;
-    const [version] = await runStatements(manager, [versionBump(manager, scheduleId, soldDelta)]);
+    const [version] = await runStatements(manager, [this.versionBump(manager, scheduleId, soldDelta)]);
     return this.announcement(scheduleId, version, seats);
   }
 
   /**
    * `record` in two halves, for a transaction that sends the version bump together with other
    * statements: the bump (first in its batch, as the lock), then what to publish after the commit.
+   * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
+   * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's
+   * insert id, per connection, so no other transaction can see it. `onlyIf` makes the bump conditional.
    */
   versionBump(
     manager: EntityManager,
@@ -79,17 +82,30 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
     soldDelta = 0,
     onlyIf?: SqlCondition,
   ): Statement<number | null> {
-    return versionBump(manager, scheduleId, soldDelta, onlyIf);
+    const delta = Math.trunc(soldDelta);
+    const sold = delta ? `, sold_count = sold_count + ${delta}` : '';
+    const where = `WHERE id = :scheduleId${onlyIf ? ` AND ${onlyIf.sql}` : ''}`;
+    const params = { ...onlyIf?.params, scheduleId };
+    if (isMysql(manager)) {
+      const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} ${where}`;
+      return writeStatement(sql, params, ({ affected, insertId }) => (affected ? insertId : null));
+    }
+    return readStatement<{ seat_version: number | string }, number | null>(
+      `UPDATE schedules SET seat_version = seat_version + 1${sold} ${where} RETURNING seat_version`,
+      params,
+      ([row]) => (row ? Number(row.seat_version) : null),
+    );
   }
 
   /**
-   * The showtime's row lock alone, as a statement (FOR UPDATE on MySQL; SQLite holds the database's
-   * write lock already), for a batch whose version bump depends on what comes after the lock.
+   * The showtimes' row locks, in id order, as a statement (FOR UPDATE on MySQL; SQLite holds the
+   * database's write lock already, so there it is a plain read), for a batch whose version bump
+   * depends on what comes after the lock.
    */
-  lockStatement(manager: EntityManager, scheduleId: number): Statement<unknown[]> {
-    const type = manager.connection.options.type;
-    const forUpdate = type === 'mysql' || type === 'mariadb' ? ' FOR UPDATE' : '';
-    return readStatement(`SELECT id FROM schedules WHERE id = :scheduleId${forUpdate}`, { scheduleId });
+  lockStatement(manager: EntityManager, scheduleIds: number[]): Statement<unknown[]> {
+    const ids = [...new Set(scheduleIds)].sort((a, b) => a - b);
+    const forUpdate = isMysql(manager) ? ' FOR UPDATE' : '';
+    return readStatement(`SELECT id FROM schedules WHERE id IN (:...ids) ORDER BY id${forUpdate}`, { ids });
   }
 
   announcement(scheduleId: number, version: number | null, seats: SeatStatusChange[]): () => void {
@@ -106,15 +122,8 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
    * hold queued for the same row, so the exclusive lock comes first.
    */
   async lockShowtimes(manager: EntityManager, scheduleIds: number[]): Promise<void> {
-    const type = manager.connection.options.type;
-    if (!scheduleIds.length || (type !== 'mysql' && type !== 'mariadb')) return;
-    await manager
-      .createQueryBuilder(Schedule, 's')
-      .select('s.id')
-      .where('s.id IN (:...ids)', { ids: [...new Set(scheduleIds)].sort((a, b) => a - b) })
-      .orderBy('s.id')
-      .setLock('pessimistic_write')
-      .getRawMany();
+    if (!scheduleIds.length || !isMysql(manager)) return;
+    await runStatements(manager, [this.lockStatement(manager, scheduleIds)]);
   }
 
   async currentVersion(scheduleId: number, manager: EntityManager): Promise<number> {
@@ -158,29 +167,7 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
 /** The name of the lock that a version bump of this showtime takes first (TransactionRunner's `queueOn`). */
 export const showtimeLock = (scheduleId: number) => `schedules:${scheduleId}`;
 
-/**
- * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
- * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's insert
- * id, per connection, so no other transaction can see it.
- */
-function versionBump(
-  manager: EntityManager,
-  scheduleId: number,
-  soldDelta: number,
-  onlyIf?: SqlCondition,
-): Statement<number | null> {
+function isMysql(manager: EntityManager): boolean {
   const type = manager.connection.options.type;
-  const delta = Math.trunc(soldDelta);
-  const sold = delta ? `, sold_count = sold_count + ${delta}` : '';
-  const where = `WHERE id = :scheduleId${onlyIf ? ` AND ${onlyIf.sql}` : ''}`;
-  const params = { ...onlyIf?.params, scheduleId };
-  if (type === 'mysql' || type === 'mariadb') {
-    const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} ${where}`;
-    return writeStatement(sql, params, ({ affected, insertId }) => (affected ? insertId : null));
-  }
-  return readStatement<{ seat_version: number | string }, number | null>(
-    `UPDATE schedules SET seat_version = seat_version + 1${sold} ${where} RETURNING seat_version`,
-    params,
-    ([row]) => (row ? Number(row.seat_version) : null),
-  );
+  return type === 'mysql' || type === 'mariadb';
 }

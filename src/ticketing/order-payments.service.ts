@@ -98,7 +98,7 @@ export class OrderPaymentsService {
     const [, won, , version] = await runStatements(
       manager,
       [
-        this.seatEvents.lockStatement(manager, order.scheduleId),
+        this.seatEvents.lockStatement(manager, [order.scheduleId]),
         this.orders.markPaid(order.id, paidFields, now, order.seats.length),
         this.claims.makePermanent(order.id, paid),
         this.seatEvents.versionBump(manager, order.scheduleId, order.seats.length, paid),
