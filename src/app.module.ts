@@ -1,13 +1,12 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { EnvelopeInterceptor } from './common/envelope.interceptor';
 import { createValidationPipe } from './common/validation';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
 import { DatabaseModule } from './database/database.module';
@@ -80,7 +79,6 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     // Registered here, ahead of AuthModule's auth guard: global guards run in registration order.
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
-    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
 })

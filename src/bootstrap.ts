@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { resolve } from 'node:path';
 import { AppModule } from './app.module';
+import { EnvelopeExpressAdapter } from './common/envelope.adapter';
 import { EnvironmentVariables } from './config/env.validation';
 import { setupSwagger } from './common/swagger/setup-swagger';
 
@@ -12,7 +13,7 @@ export const API_PREFIX = 'api/v1';
 
 /** Builds the app exactly as it serves, for main.ts and for the e2e tests alike. */
 export async function createApp(options: { logger?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new EnvelopeExpressAdapter(), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,

@@ -6,7 +6,7 @@ export interface Envelope<T = unknown> {
   total?: number;
 }
 
-/** A page of items; the envelope interceptor lifts `total` next to `data`. */
+/** A page of items; the envelope adapter lifts `total` next to `data`. */
 export class Page<T> {
   constructor(
     readonly items: T[],
@@ -14,7 +14,7 @@ export class Page<T> {
   ) {}
 }
 
-/** A value the interceptor must send as it is (files, images, streams already written). */
+/** A value the envelope adapter must send as it is (files, images, streams already written). */
 export class RawResponse {
   constructor(
     readonly body: Buffer | string,

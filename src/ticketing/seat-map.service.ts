@@ -44,7 +44,7 @@ export class SeatMapService {
   constructor(private readonly repository: SeatMapRepository) {}
 
   /**
-   * The whole envelope, already encoded: the interceptor sends it as it is, and Express answers 304
+   * The whole envelope, already encoded: the envelope adapter sends it as it is, and Express answers 304
    * itself when If-None-Match names this ETag.
    */
   async seatMapResponse(scheduleId: number, acceptsGzip: boolean): Promise<RawResponse> {
