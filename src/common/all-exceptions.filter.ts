@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception';
+import { PresetAnswer } from './preset-answer';
 import { Envelope } from './envelope';
 import { ResultCode, ResultCodeEntry } from './result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
@@ -37,6 +38,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
+    if (exception instanceof PresetAnswer) {
+      if (res.headersSent) return;
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+      res.status(exception.status).type('application/json').send(exception.jsonBody);
+      return;
+    }
     const mapped = this.map(exception, req);
     if (res.headersSent) {
       res.end();

@@ -1,5 +1,5 @@
 import { Global, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyGuard } from './idempotency.guard';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -7,8 +7,8 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
 /** Global so that any feature's controller can use @Idempotent(). */
 @Global()
 @Module({
-  providers: [IdempotencyRepository, IdempotencyInterceptor],
-  exports: [IdempotencyRepository, IdempotencyInterceptor],
+  providers: [IdempotencyRepository, IdempotencyGuard],
+  exports: [IdempotencyRepository, IdempotencyGuard],
 })
 export class IdempotencyModule implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyModule.name);

@@ -1,13 +1,13 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { ResultCode } from '../common/result-code';
 import { ApiErrors } from '../common/swagger/api-envelope';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyGuard } from './idempotency.guard';
 
 /** Marks a handler as safe to retry with an `Idempotency-Key` header (CONTRACT section 10). */
 export const Idempotent = () =>
   applyDecorators(
-    UseInterceptors(IdempotencyInterceptor),
+    UseGuards(IdempotencyGuard),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

@@ -1,10 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import { defer, from, Observable, switchMap } from 'rxjs';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
+import { PresetAnswer } from '../common/preset-answer';
 import { IdempotencyRepository } from './idempotency.repository';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -33,35 +33,34 @@ export function requestFingerprint(method: string, path: string, body: unknown):
  * CONTRACT section 10. The first request with a key claims it by inserting a unique row before any
  * work; whatever it answers (success or 4xx) is stored and replayed to every retry. A 5xx releases
  * the key so that a retry does the work. The answer is stored before it is sent, so a retry that
- * arrives after the first answer always replays it.
+ * arrives after the first answer always replays it. A guard, not an interceptor: it runs at the
+ * same point (after authentication, before validation), and a request without a key then costs a
+ * header lookup instead of an interceptor pipeline.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(IdempotencyInterceptor.name);
+export class IdempotencyGuard implements CanActivate {
+  private readonly logger = new Logger(IdempotencyGuard.name);
 
   constructor(private readonly keys: IdempotencyRepository) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & { user?: AuthUser }>();
-    const res = context.switchToHttp().getResponse<Response>();
     const key = req.header(IDEMPOTENCY_HEADER);
-    if (key === undefined || !req.user) return next.handle();
+    if (key === undefined || !req.user) return true;
+    return this.claimOrReplay(req as Request & { user: AuthUser }, context.switchToHttp().getResponse<Response>(), key);
+  }
+
+  private async claimOrReplay(req: Request & { user: AuthUser }, res: Response, key: string): Promise<boolean> {
     if (!KEY_FORMAT.test(key)) {
       throw new AppException(ResultCode.InvalidParams, 'Idempotency-Key must be 1-64 characters of A-Z a-z 0-9 - _');
     }
     const fingerprint = requestFingerprint(req.method, req.originalUrl, req.body);
-    const userId = req.user.id;
-    return from(this.claim(userId, key, fingerprint)).pipe(
-      switchMap((claim) => {
-        if (claim.replay) {
-          res.setHeader('Idempotent-Replayed', 'true');
-          res.status(claim.replay.status).type('application/json').send(claim.replay.body);
-          return defer(() => Promise.resolve(undefined));
-        }
-        this.storeBeforeSending(res, claim.id);
-        return next.handle();
-      }),
-    );
+    const claim = await this.claim(req.user.id, key, fingerprint);
+    if (claim.replay) {
+      throw new PresetAnswer(claim.replay.status, claim.replay.body, { 'Idempotent-Replayed': 'true' });
+    }
+    this.storeBeforeSending(res, claim.id);
+    return true;
   }
 
   private async claim(
