@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { isDuplicateKeyError } from '../database/db-errors';
-import { selectRows } from '../database/raw-sql';
+import { readStatement, Statement } from '../database/statement';
+import { TurnReads } from '../database/turn-reads';
 import { TurnBatcher } from '../common/turn-batcher';
 import type { Role } from '../common/decorators/auth.decorators';
 import { RevokedToken } from './entities/revoked-token.entity';
@@ -25,47 +25,20 @@ interface SessionRow {
 
 @Injectable()
 export class SessionRepository {
-  /** Keyed `${userId} ${tokenId}`: the guards of one event-loop turn share one query (see TurnBatcher). */
-  private readonly sessions = new TurnBatcher<string, SessionState>((keys) => this.loadSessions(keys));
+  /**
+   * Keyed `${userId} ${tokenId}`: the guards of one event-loop turn share one query (see TurnBatcher),
+   * sent with the turn's other reads (see TurnReads).
+   */
+  private readonly sessions = new TurnBatcher<string, SessionState>(
+    (keys) => this.turnReads.read(sessionsStatement(keys)),
+    (load) => this.turnReads.beforeSending(load),
+  );
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly turnReads: TurnReads) {}
 
   /** Everything the guard needs about a token's user; read on every authenticated request. */
   async findSessionState(userId: number, tokenId: string): Promise<SessionState | null> {
     return (await this.sessions.load(`${userId} ${tokenId}`)) ?? null;
-  }
-
-  /**
-   * The users and the revoked tokens among these in one statement. Fixed SQL: it runs for every
-   * turn with authenticated requests, so it skips the query builder.
-   */
-  private async loadSessions(keys: string[]): Promise<Map<string, SessionState>> {
-    const wanted = keys.map((key) => {
-      const space = key.indexOf(' ');
-      return { key, userId: Number(key.slice(0, space)), tokenId: key.slice(space + 1) };
-    });
-    const rows = await selectRows<SessionRow>(
-      this.dataSource.manager,
-      `SELECT 'user' AS kind, u.id AS user_id, u.role AS value, u.token_version AS token_version, u.disabled AS disabled
-         FROM users u WHERE u.id IN (:...userIds)
-       UNION ALL
-       SELECT 'revoked', NULL, r.token_id, NULL, NULL FROM revoked_tokens r WHERE r.token_id IN (:...tokenIds)`,
-      { userIds: [...new Set(wanted.map((w) => w.userId))], tokenIds: [...new Set(wanted.map((w) => w.tokenId))] },
-    );
-    const users = new Map(rows.filter((r) => r.kind === 'user').map((r) => [Number(r.user_id), r]));
-    const revoked = new Set(rows.filter((r) => r.kind === 'revoked').map((r) => r.value));
-    const states = new Map<string, SessionState>();
-    for (const { key, userId, tokenId } of wanted) {
-      const user = users.get(userId);
-      if (!user) continue;
-      states.set(key, {
-        role: user.value as Role,
-        tokenVersion: Number(user.token_version),
-        disabled: Boolean(Number(user.disabled)),
-        revoked: revoked.has(tokenId),
-      });
-    }
-    return states;
   }
 
   /** Logout: that token answers 1007 until it would have expired anyway. Logging out twice is fine. */
@@ -80,4 +53,38 @@ export class SessionRepository {
   async deleteExpired(manager: EntityManager, now: Date): Promise<void> {
     await manager.createQueryBuilder().delete().from(RevokedToken).where('expires_at <= :now', { now }).execute();
   }
+}
+
+/**
+ * The users and the revoked tokens among these in one statement. Fixed SQL: it runs for every turn
+ * with authenticated requests, so it skips the query builder.
+ */
+function sessionsStatement(keys: string[]): Statement<Map<string, SessionState>> {
+  const wanted = keys.map((key) => {
+    const space = key.indexOf(' ');
+    return { key, userId: Number(key.slice(0, space)), tokenId: key.slice(space + 1) };
+  });
+  return readStatement<SessionRow, Map<string, SessionState>>(
+    `SELECT 'user' AS kind, u.id AS user_id, u.role AS value, u.token_version AS token_version, u.disabled AS disabled
+       FROM users u WHERE u.id IN (:...userIds)
+     UNION ALL
+     SELECT 'revoked', NULL, r.token_id, NULL, NULL FROM revoked_tokens r WHERE r.token_id IN (:...tokenIds)`,
+    { userIds: [...new Set(wanted.map((w) => w.userId))], tokenIds: [...new Set(wanted.map((w) => w.tokenId))] },
+    (rows) => {
+      const users = new Map(rows.filter((r) => r.kind === 'user').map((r) => [Number(r.user_id), r]));
+      const revoked = new Set(rows.filter((r) => r.kind === 'revoked').map((r) => r.value));
+      const states = new Map<string, SessionState>();
+      for (const { key, userId, tokenId } of wanted) {
+        const user = users.get(userId);
+        if (!user) continue;
+        states.set(key, {
+          role: user.value as Role,
+          tokenVersion: Number(user.token_version),
+          disabled: Boolean(Number(user.disabled)),
+          revoked: revoked.has(tokenId),
+        });
+      }
+      return states;
+    },
+  );
 }

@@ -17,12 +17,19 @@ interface Waiter<V> {
 export class TurnBatcher<K, V> {
   private pending?: Map<K, Waiter<V>[]>;
 
-  constructor(private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>) {}
+  /**
+   * `schedule` starts the load once the turn is over: setImmediate by default; TurnReads'
+   * beforeSending puts the load's query into the round trip of that turn's other reads.
+   */
+  constructor(
+    private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>,
+    private readonly schedule: (flush: () => void) => void = setImmediate,
+  ) {}
 
   load(key: K): Promise<V | undefined> {
     if (!this.pending) {
       this.pending = new Map();
-      setImmediate(() => this.flush());
+      this.schedule(() => this.flush());
     }
     const batch = this.pending;
     return new Promise<V | undefined>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { resolveDataSourceOptions } from './database.options';
 import { TransactionRunner } from './transaction-runner';
+import { TurnReads } from './turn-reads';
 
 @Global()
 @Module({
@@ -21,7 +22,7 @@ import { TransactionRunner } from './transaction-runner';
       }),
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [TransactionRunner, TurnReads],
+  exports: [TransactionRunner, TurnReads],
 })
 export class DatabaseModule {}

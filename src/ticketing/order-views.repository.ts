@@ -6,6 +6,9 @@ import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
 import { instantOf, selectRows } from '../database/raw-sql';
+import { readStatement } from '../database/statement';
+import { TurnReads } from '../database/turn-reads';
+import { TurnBatcher } from '../common/turn-batcher';
 
 /** An order read with its showtime's movie, hall and cinema (owner included, for access checks). */
 export interface OrderView {
@@ -14,12 +17,36 @@ export interface OrderView {
   cinemaOwnerId: number | null;
 }
 
+const VIEW_SELECT = `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o.unit_price_cents, o.amount_cents,
+       o.expires_at, o.paid_at, o.payment_channel, o.ticket_code, o.checked_in_at, o.closed_at, o.created_at,
+       s.starts_at, m.title AS movie_title, h.id AS hall_id, h.name AS hall_name, h.deleted_at AS hall_deleted_at,
+       c.name AS cinema_name, c.owner_id AS cinema_owner_id
+  FROM orders o
+  INNER JOIN schedules s ON s.id = o.schedule_id
+  INNER JOIN movies m ON m.id = s.movie_id
+  INNER JOIN halls h ON h.id = s.hall_id
+  INNER JOIN cinemas c ON c.id = s.cinema_id`;
+
 /** Reads of orders with their showtimes: one query per order or per page, never one per row. */
 @Injectable()
 export class OrderViewsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Orders read by id outside a transaction in one event-loop turn: one statement, sent with the turn's other reads. */
+  private readonly byId = new TurnBatcher<number, OrderView>(
+    (ids) =>
+      this.turnReads.read(
+        readStatement<ViewRow, Map<number, OrderView>>(`${VIEW_SELECT} WHERE o.id IN (:...ids)`, { ids }, viewsById),
+      ),
+    (load) => this.turnReads.beforeSending(load),
+  );
 
-  async findView(id: number, manager: EntityManager = this.dataSource.manager): Promise<OrderView | null> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly turnReads: TurnReads,
+  ) {}
+
+  /** Every pay, cancel and refund starts here. Inside a transaction (`manager`), it reads on that transaction. */
+  async findView(id: number, manager?: EntityManager): Promise<OrderView | null> {
+    if (!manager || manager === this.dataSource.manager) return (await this.byId.load(id)) ?? null;
     return this.findOneView(manager, 'o.id = :id', { id });
   }
 
@@ -27,26 +54,13 @@ export class OrderViewsRepository {
     return this.findOneView(this.dataSource.manager, 'o.ticket_code = :ticketCode', { ticketCode });
   }
 
-  /** One order with its showtime as fixed SQL, no entity hydration: every pay, cancel and refund starts here. */
+  /** One order with its showtime as fixed SQL, no entity hydration. */
   private async findOneView(
     manager: EntityManager,
     where: string,
     params: Record<string, unknown>,
   ): Promise<OrderView | null> {
-    const [row] = await selectRows<ViewRow>(
-      manager,
-      `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o.unit_price_cents, o.amount_cents, o.expires_at,
-              o.paid_at, o.payment_channel, o.ticket_code, o.checked_in_at, o.closed_at, o.created_at,
-              s.starts_at, m.title AS movie_title, h.id AS hall_id, h.name AS hall_name, h.deleted_at AS hall_deleted_at,
-              c.name AS cinema_name, c.owner_id AS cinema_owner_id
-         FROM orders o
-         INNER JOIN schedules s ON s.id = o.schedule_id
-         INNER JOIN movies m ON m.id = s.movie_id
-         INNER JOIN halls h ON h.id = s.hall_id
-         INNER JOIN cinemas c ON c.id = s.cinema_id
-        WHERE ${where}`,
-      params,
-    );
+    const [row] = await selectRows<ViewRow>(manager, `${VIEW_SELECT} WHERE ${where}`, params);
     return row ? rowToView(row) : null;
   }
 
@@ -156,6 +170,10 @@ interface ViewRow {
   hall_deleted_at: unknown;
   cinema_name: string;
   cinema_owner_id: number | string | null;
+}
+
+function viewsById(rows: ViewRow[]): Map<number, OrderView> {
+  return new Map(rows.map((row) => [Number(row.id), rowToView(row)]));
 }
 
 function rowToView(row: ViewRow): OrderView {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { instantOf, selectRows } from '../database/raw-sql';
+import { readStatement } from '../database/statement';
+import { TurnReads } from '../database/turn-reads';
 
 /** What decides whether a cached seat map still holds, read in one primary-key query per request. */
 export interface SeatMapStamp {
@@ -26,28 +28,33 @@ export interface SeatMapClaim {
  */
 @Injectable()
 export class SeatMapRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly turnReads: TurnReads,
+  ) {}
 
-  /** The stamps of these showtimes (one query), by id; an unknown id is missing from the map. */
-  async findStamps(scheduleIds: number[]): Promise<Map<number, SeatMapStamp>> {
-    const rows = await selectRows<Record<string, unknown>>(
-      this.dataSource.manager,
-      'SELECT s.id AS id, s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, ' +
-        'h.cols AS hall_cols, h.disabled_seats AS disabled_seats ' +
-        'FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id IN (:...scheduleIds)',
-      { scheduleIds },
-    );
-    return new Map(
-      rows.map((row) => [
-        Number(row.id),
-        {
-          version: Number(row.version),
-          priceCents: Number(row.price_cents),
-          rows: Number(row.hall_rows),
-          cols: Number(row.hall_cols),
-          disabledSeats: String(row.disabled_seats),
-        },
-      ]),
+  /** The stamps of these showtimes (one query, sent with the turn's other reads), by id; an unknown id is missing. */
+  findStamps(scheduleIds: number[]): Promise<Map<number, SeatMapStamp>> {
+    return this.turnReads.read(
+      readStatement<Record<string, unknown>, Map<number, SeatMapStamp>>(
+        'SELECT s.id AS id, s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, ' +
+          'h.cols AS hall_cols, h.disabled_seats AS disabled_seats ' +
+          'FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id IN (:...scheduleIds)',
+        { scheduleIds },
+        (rows) =>
+          new Map(
+            rows.map((row) => [
+              Number(row.id),
+              {
+                version: Number(row.version),
+                priceCents: Number(row.price_cents),
+                rows: Number(row.hall_rows),
+                cols: Number(row.hall_cols),
+                disabledSeats: String(row.disabled_seats),
+              },
+            ]),
+          ),
+      ),
     );
   }
 

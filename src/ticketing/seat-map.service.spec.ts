@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
+import type { TurnReads } from '../database/turn-reads';
 
 const stamp = (version: number): SeatMapStamp => ({
   version,
@@ -19,12 +20,14 @@ describe('SeatMapService', () => {
     ),
     findClaims: jest.fn(() => Promise.resolve([{ row: 1, col: 2, expiresAt: null }])),
   };
+  // The real TurnReads starts the turn's loads in setImmediate too.
+  const turnReads = { beforeSending: (load: () => void) => setImmediate(load) };
   let service: SeatMapService;
 
   beforeEach(() => {
     version = 1;
     jest.clearAllMocks();
-    service = new SeatMapService(repository as unknown as SeatMapRepository);
+    service = new SeatMapService(repository as unknown as SeatMapRepository, turnReads as unknown as TurnReads);
   });
 
   it('should answer the readers of one turn with one stamp query, and build the map once', async () => {

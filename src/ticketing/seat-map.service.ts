@@ -10,6 +10,7 @@ import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
 import { CachedMap, SeatMapCache, sameStamp } from './seat-map.cache';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
 import { TurnBatcher } from '../common/turn-batcher';
+import { TurnReads } from '../database/turn-reads';
 
 /** What `res.json` would have sent: the cached bytes go out with the same header. */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -39,9 +40,15 @@ export class SeatMapService {
    * load, a round trip for many requests instead of one each, and each still sees every change
    * committed before it asked.
    */
-  private readonly stamps = new TurnBatcher<number, SeatMapStamp>((ids) => this.repository.findStamps(ids));
+  private readonly stamps = new TurnBatcher<number, SeatMapStamp>(
+    (ids) => this.repository.findStamps(ids),
+    (load) => this.turnReads.beforeSending(load),
+  );
 
-  constructor(private readonly repository: SeatMapRepository) {}
+  constructor(
+    private readonly repository: SeatMapRepository,
+    private readonly turnReads: TurnReads,
+  ) {}
 
   /**
    * The whole envelope, already encoded: the envelope adapter sends it as it is, and Express answers 304
