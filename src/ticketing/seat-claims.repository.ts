@@ -33,13 +33,13 @@ interface ClaimRow {
 @Injectable()
 export class SeatClaimsRepository {
   /**
-   * In one read, the claims of the showtime that either belong to the user (for the per-user cap)
+   * In one read, the claims of the showtime that either belong to the users (for the per-user cap)
    * or sit on the wanted seats (to name them in a 2003 up front, or to clear lapsed holds from
    * them), lapsed ones included: the caller tells live from lapsed by `now`. The caller holds the
    * showtime's row lock, which every change of its claims takes first, so what it reads stays true.
    */
-  ofUserOrSeats(scheduleId: number, userId: number, seats: SeatPosition[]): Statement<HeldClaim[]> {
-    const params: Record<string, number> = { scheduleId, userId };
+  ofUsersOrSeats(scheduleId: number, userIds: number[], seats: SeatPosition[]): Statement<HeldClaim[]> {
+    const params: Record<string, number | number[]> = { scheduleId, userIds };
     const columns =
       'SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
     // One index lookup per part: an OR of them made both databases walk every claim of the showtime.
@@ -49,7 +49,7 @@ export class SeatClaimsRepository {
       return `${columns} AND seat_row = :row${i} AND seat_col = :col${i}`;
     });
     return readStatement<ClaimRow, HeldClaim[]>(
-      [`${columns} AND user_id = :userId`, ...onSeats].join(' UNION '),
+      [`${columns} AND user_id IN (:...userIds)`, ...onSeats].join(' UNION '),
       params,
       (rows) =>
         rows.map((r) => ({

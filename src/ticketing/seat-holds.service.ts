@@ -6,7 +6,8 @@ import { ResultCode } from '../common/result-code';
 import { EnvironmentVariables } from '../config/env.validation';
 import { isDuplicateKeyError } from '../database/db-errors';
 import { runStatements } from '../database/raw-sql';
-import { PREVIOUS_INSERT_ID } from '../database/statement';
+import { KeyedBatches, Settled } from '../database/keyed-batches';
+import { PREVIOUS_INSERT_ID, Statement } from '../database/statement';
 import { TransactionRunner } from '../database/transaction-runner';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import type { SaleContext } from '../schedules/schedule-sales.service';
@@ -18,9 +19,33 @@ import { SaleContextRepository } from './sale-context.repository';
 import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
 import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
 
-/** POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none. */
+interface HoldJob {
+  user: AuthUser;
+  scheduleId: number;
+  /** Sorted, so that two holds of overlapping seats lock index entries in the same order. */
+  seats: SeatPosition[];
+}
+
+/** Every hold of the batch was refused: roll the transaction back (its version bump included). */
+class NothingHeld extends Error {
+  constructor(readonly outcomes: Settled<OrderDto>[]) {
+    super('no hold of the batch stands');
+  }
+}
+
+/**
+ * POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none.
+ *
+ * Holds of one showtime that arrive while one of its transactions runs are decided together in the
+ * next one (KeyedBatches): one row lock, one claims read and one commit for all of them, each hold
+ * still judged on its own, in the order they came, against the claims and against the holds before
+ * it in the batch. In a rush, when every request for a showtime queues at its row lock anyway, this
+ * turns a transaction per hold into a transaction per batch.
+ */
 @Injectable()
 export class SeatHoldsService {
+  private readonly batches = new KeyedBatches<HoldJob, OrderDto>((jobs) => this.holdTogether(jobs));
+
   constructor(
     private readonly runner: TransactionRunner,
     private readonly saleContexts: SaleContextRepository,
@@ -30,83 +55,139 @@ export class SeatHoldsService {
     private readonly seatEvents: SeatEventsService,
   ) {}
 
-  async hold(user: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
-    // Sorted, so that two holds of overlapping seats lock index entries in the same order.
+  hold(user: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
     const seats = [...dto.seats].sort((a, b) => a.row - b.row || a.col - b.col).map(({ row, col }) => ({ row, col }));
-    const holdMs = this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000;
-    const { order, publish } = await this.runner.run(
-      async (manager) => {
-        const now = new Date();
-        // The first round trip. First the showtime's row lock (its seat version): holds of one
-        // showtime queue here, after any layout change or payment of it, and every transaction takes
-        // it before touching claims. It also makes the per-user cap safe: it counts the user's claims
-        // of this showtime only. Then, under the lock, the showtime and the claims that matter.
-        const [version, context, found] = await runStatements(manager, [
-          this.seatEvents.versionBump(manager, dto.scheduleId),
-          this.saleContexts.forHold(dto.scheduleId),
-          this.claims.ofUserOrSeats(dto.scheduleId, user.id, seats),
-        ]);
-        if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
-        assertOnSale(context, now);
-        assertSeatsSellable(context, seats);
-
-        const isLive = (claim: HeldClaim) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
-        const live = found.filter(isLive);
-        const owned = live.filter((claim) => claim.userId === user.id).length;
-        if (owned + seats.length > MAX_SEATS_PER_USER) {
-          throw new AppException(
-            ResultCode.TicketLimitExceeded,
-            `at most ${MAX_SEATS_PER_USER} seats per showtime: you already hold or own ${owned}`,
-          );
-        }
-        const wanted = new Set(seats.map(seatKey));
-        const taken = live.filter((claim) => wanted.has(seatKey(claim)));
-        if (taken.length) throw seatsTaken(taken);
-
-        const expiresAt = new Date(now.getTime() + holdMs);
-        const writes = [
-          this.orders.insertPending({
-            userId: user.id,
-            scheduleId: context.scheduleId,
-            seats,
-            unitPriceCents: context.priceCents,
-            amountCents: context.priceCents * seats.length,
-            expiresAt,
-            createdAt: now,
-          }),
-          this.claims.insertClaims(
-            { scheduleId: context.scheduleId, orderId: PREVIOUS_INSERT_ID, userId: user.id, expiresAt },
-            seats,
-          ),
-        ] as const;
-        // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
-        const lapsed = found.filter((claim) => !isLive(claim) && wanted.has(seatKey(claim))).map((claim) => claim.id);
-        let order: Order;
-        try {
-          // The second and last round trip: the writes, and the commit with them.
-          if (lapsed.length) {
-            [, order] = await runStatements(manager, [this.claims.deleteByIds(lapsed), ...writes], {
-              thenCommit: true,
-            });
-          } else {
-            [order] = await runStatements(manager, writes, { thenCommit: true });
-          }
-        } catch (error) {
-          // Another hold got there between our read and our insert: the unique key decides.
-          if (isDuplicateKeyError(error)) throw seatsTaken([]);
-          throw error;
-        }
-        const held = seats.map((seat) => ({ ...seat, status: 'held' as const }));
-        return {
-          order: toOrderDto(order, context, { isOwner: true, now }),
-          publish: this.seatEvents.announcement(dto.scheduleId, version, held),
-        };
-      },
-      { queueOn: showtimeLock(dto.scheduleId) },
-    );
-    publish();
-    return order;
+    return this.batches.run(showtimeLock(dto.scheduleId), { user, scheduleId: dto.scheduleId, seats });
   }
+
+  private async holdTogether(jobs: HoldJob[]): Promise<Settled<OrderDto>[]> {
+    try {
+      return await this.holdInOneTransaction(jobs);
+    } catch (error) {
+      // Under the showtime's row lock the claims read stays true, so the unique key should never
+      // fire; if it does (or anything else fails), each hold is tried again alone, so that a failure
+      // stays with the hold that caused it.
+      if (jobs.length > 1) {
+        const outcomes: Settled<OrderDto>[] = [];
+        for (const job of jobs) outcomes.push(...(await this.holdTogether([job])));
+        return outcomes;
+      }
+      return [{ error: isDuplicateKeyError(error) ? seatsTaken([]) : error }];
+    }
+  }
+
+  private async holdInOneTransaction(jobs: HoldJob[]): Promise<Settled<OrderDto>[]> {
+    const { scheduleId } = jobs[0];
+    const holdMs = this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000;
+    try {
+      const { outcomes, publish } = await this.runner.run(
+        async (manager) => {
+          const now = new Date();
+          // The first round trip. First the showtime's row lock (its seat version): holds of one
+          // showtime queue here, after any layout change or payment of it, and every transaction takes
+          // it before touching claims. It also makes the per-user cap safe: it counts the users' claims
+          // of this showtime only. Then, under the lock, the showtime and the claims that matter.
+          const [version, context, found] = await runStatements(manager, [
+            this.seatEvents.versionBump(manager, scheduleId),
+            this.saleContexts.forHold(scheduleId),
+            this.claims.ofUsersOrSeats(
+              scheduleId,
+              [...new Set(jobs.map((job) => job.user.id))],
+              uniqueSeats(jobs.flatMap((job) => job.seats)),
+            ),
+          ]);
+          const decided = decide(jobs, context, found, now);
+          if (!decided.some((outcome) => outcome === 'accepted')) throw new NothingHeld(decided as Settled<OrderDto>[]);
+
+          const expiresAt = new Date(now.getTime() + holdMs);
+          const accepted = jobs.filter((_, i) => decided[i] === 'accepted');
+          const wanted = new Set(accepted.flatMap((job) => job.seats.map(seatKey)));
+          // A lapsed hold blocks nothing, but its row still holds the unique key: it goes first.
+          const lapsed = found.filter((claim) => !isLive(claim, now) && wanted.has(seatKey(claim))).map((c) => c.id);
+          const writes: Statement<unknown>[] = lapsed.length ? [this.claims.deleteByIds(lapsed)] : [];
+          const orderAt = accepted.map((job) => {
+            writes.push(
+              this.orders.insertPending({
+                userId: job.user.id,
+                scheduleId,
+                seats: job.seats,
+                unitPriceCents: context!.priceCents,
+                amountCents: context!.priceCents * job.seats.length,
+                expiresAt,
+                createdAt: now,
+              }),
+              this.claims.insertClaims(
+                { scheduleId, orderId: PREVIOUS_INSERT_ID, userId: job.user.id, expiresAt },
+                job.seats,
+              ),
+            );
+            return writes.length - 2;
+          });
+          // The second and last round trip: the writes, and the commit with them.
+          const answers = await runStatements(manager, writes, { thenCommit: true });
+          const orders = new Map(accepted.map((job, i) => [job, answers[orderAt[i]] as Order]));
+          const outcomes = jobs.map((job, i): Settled<OrderDto> => {
+            const order = orders.get(job);
+            return order
+              ? { value: toOrderDto(order, context!, { isOwner: true, now }) }
+              : (decided[i] as Settled<OrderDto>);
+          });
+          const held = accepted.flatMap((job) => job.seats.map((seat) => ({ ...seat, status: 'held' as const })));
+          return { outcomes, publish: this.seatEvents.announcement(scheduleId, version, held) };
+        },
+        { queueOn: showtimeLock(scheduleId) },
+      );
+      publish();
+      return outcomes;
+    } catch (error) {
+      if (error instanceof NothingHeld) return error.outcomes;
+      throw error;
+    }
+  }
+}
+
+const isLive = (claim: HeldClaim, now: Date) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
+
+/**
+ * Each hold in the order it came: refused with its own error, or accepted, and then its seats are
+ * taken and its user's count goes up for the holds after it.
+ */
+function decide(
+  jobs: HoldJob[],
+  context: SaleContext | null,
+  found: HeldClaim[],
+  now: Date,
+): ('accepted' | { error: AppException })[] {
+  const live = found.filter((claim) => isLive(claim, now));
+  const owned = new Map<number, number>();
+  for (const claim of live) owned.set(claim.userId, (owned.get(claim.userId) ?? 0) + 1);
+  const taken = new Set(live.map(seatKey));
+  return jobs.map((job) => {
+    try {
+      if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
+      assertOnSale(context, now);
+      assertSeatsSellable(context, job.seats);
+      const mine = owned.get(job.user.id) ?? 0;
+      if (mine + job.seats.length > MAX_SEATS_PER_USER) {
+        throw new AppException(
+          ResultCode.TicketLimitExceeded,
+          `at most ${MAX_SEATS_PER_USER} seats per showtime: you already hold or own ${mine}`,
+        );
+      }
+      const clash = job.seats.filter((seat) => taken.has(seatKey(seat)));
+      if (clash.length) throw seatsTaken(clash);
+      owned.set(job.user.id, mine + job.seats.length);
+      for (const seat of job.seats) taken.add(seatKey(seat));
+      return 'accepted';
+    } catch (error) {
+      if (error instanceof AppException) return { error };
+      throw error;
+    }
+  });
+}
+
+function uniqueSeats(seats: SeatPosition[]): SeatPosition[] {
+  return [...new Map(seats.map((seat) => [seatKey(seat), seat])).values()];
 }
 
 const seatKey = (seat: SeatPosition) => `${seat.row}-${seat.col}`;

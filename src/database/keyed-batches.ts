@@ -1,0 +1,66 @@
+/** One job's outcome in a batch: its answer, or the error that only it gets. */
+export type Settled<R> = { value: R } | { error: unknown };
+
+interface Queued<J, R> {
+  job: J;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Jobs with the same key run in batches, one batch of a key at a time, in the order they came: a
+ * job that arrives while its key's batch runs waits for the next one, together with every other job
+ * that arrives meanwhile. An idle key runs a job at once, alone; under a rush, the jobs that pile up
+ * behind a showtime's row lock share one transaction (one lock, one commit) instead of taking
+ * turns at it one by one. `runBatch` answers each job on its own; if it throws, every job of that
+ * batch gets the error.
+ */
+export class KeyedBatches<J, R> {
+  private readonly keys = new Map<string, { running: boolean; queue: Queued<J, R>[] }>();
+
+  constructor(
+    private readonly runBatch: (jobs: J[]) => Promise<Settled<R>[]>,
+    private readonly maxBatch = 32,
+  ) {}
+
+  run(key: string, job: J): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let entry = this.keys.get(key);
+      if (!entry) {
+        entry = { running: false, queue: [] };
+        this.keys.set(key, entry);
+      }
+      entry.queue.push({ job, resolve, reject });
+      if (!entry.running) this.next(key);
+    });
+  }
+
+  /** Keys with a batch running or jobs waiting (for tests). */
+  get busyKeys(): number {
+    return this.keys.size;
+  }
+
+  private next(key: string): void {
+    const entry = this.keys.get(key)!;
+    const taken = entry.queue.splice(0, this.maxBatch);
+    if (!taken.length) {
+      this.keys.delete(key);
+      return;
+    }
+    entry.running = true;
+    this.runBatch(taken.map((queued) => queued.job))
+      .then(
+        (outcomes) =>
+          taken.forEach((queued, i) => {
+            const outcome = outcomes[i];
+            if ('error' in outcome) queued.reject(outcome.error);
+            else queued.resolve(outcome.value);
+          }),
+        (error: unknown) => taken.forEach((queued) => queued.reject(error)),
+      )
+      .finally(() => {
+        entry.running = false;
+        this.next(key);
+      });
+  }
+}
