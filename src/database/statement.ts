@@ -51,7 +51,7 @@ export function writeStatement<R>(
   };
 }
 
-/** A condition in SQL, with its own named parameters, for a statement to add to its WHERE. */
+/** A piece of SQL with its own named parameters: a condition for a WHERE, or a subquery or count to embed. */
 export interface SqlCondition {
   sql: string;
   params: ObjectLiteral;

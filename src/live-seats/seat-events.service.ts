@@ -74,18 +74,20 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
    * statements: the bump (first in its batch, as the lock), then what to publish after the commit.
    * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
    * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's
-   * insert id, per connection, so no other transaction can see it. `onlyIf` makes the bump conditional.
+   * insert id, per connection, so no other transaction can see it. `soldDelta` may be SQL (a count the
+   * statement makes itself); `onlyIf` makes the bump conditional.
    */
   versionBump(
     manager: EntityManager,
     scheduleId: number,
-    soldDelta = 0,
+    soldDelta: number | SqlCondition = 0,
     onlyIf?: SqlCondition,
   ): Statement<number | null> {
-    const delta = Math.trunc(soldDelta);
-    const sold = delta ? `, sold_count = sold_count + ${delta}` : '';
+    // A delta in SQL (seats counted by the statement itself) brings its own parameters.
+    const delta = typeof soldDelta === 'number' ? { sql: String(Math.trunc(soldDelta)), params: {} } : soldDelta;
+    const sold = delta.sql !== '0' ? `, sold_count = sold_count + ${delta.sql}` : '';
     const where = `WHERE id = :scheduleId${onlyIf ? ` AND ${onlyIf.sql}` : ''}`;
-    const params = { ...onlyIf?.params, scheduleId };
+    const params = { ...delta.params, ...onlyIf?.params, scheduleId };
     if (isMysql(manager)) {
       const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} ${where}`;
       return writeStatement(sql, params, ({ affected, insertId }) => (affected ? insertId : null));

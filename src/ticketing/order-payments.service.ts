@@ -4,7 +4,9 @@ import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
+import { KeyedBatches, Settled } from '../database/keyed-batches';
 import { runStatements } from '../database/raw-sql';
+import { Statement } from '../database/statement';
 import { TransactionRunner } from '../database/transaction-runner';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
@@ -24,6 +26,7 @@ const TICKET_CODE_ATTEMPTS = 5;
 @Injectable()
 export class OrderPaymentsService {
   private readonly channels: Map<PaymentChannelName, PaymentChannel>;
+  private readonly batches = new KeyedBatches<PayJob, OrderDto | typeof LOST>((jobs) => this.settleTogether(jobs));
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -56,22 +59,11 @@ export class OrderPaymentsService {
    * Marks the order paid and its claims permanent, in one transaction, only while the hold is live:
    * the conditional update decides against a racing cancel, sweep or second payment, and the claim
    * count proves that no seat was taken over after a lapse. The entry point for provider callbacks.
+   * Payments of one showtime that queue behind its transaction settle together in the next one.
    */
   async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { order, publish } = await this.runner.run((manager) => this.markSold(manager, view, channel), {
-          queueOn: showtimeLock(view.order.scheduleId),
-        });
-        publish();
-        return order;
-      } catch (error) {
-        if (error instanceof OrderLost) break;
-        // Ticket codes are random; on the rare collision with uq_orders_ticket_code (the only unique
-        // key these statements can hit) the payment runs again with another code.
-        if (!isDuplicateKeyError(error) || attempt >= TICKET_CODE_ATTEMPTS) throw error;
-      }
-    }
+    const settled = await this.batches.run(showtimeLock(view.order.scheduleId), { view, channel });
+    if (settled !== LOST) return settled;
     // A racing payment, cancel or sweep changed the order first: answer with what it is now.
     const now = new Date();
     const current = await this.views.findView(view.order.id);
@@ -80,42 +72,75 @@ export class OrderPaymentsService {
     throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
   }
 
+  private async settleTogether(jobs: PayJob[]): Promise<Settled<OrderDto | typeof LOST>[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { outcomes, publish } = await this.runner.run((manager) => this.markSold(manager, jobs), {
+          queueOn: showtimeLock(jobs[0].view.order.scheduleId),
+        });
+        publish();
+        return outcomes.map((value) => ({ value }));
+      } catch (error) {
+        // Ticket codes are random; on the rare collision with uq_orders_ticket_code (the only unique
+        // key these statements can hit) the payments run again with other codes.
+        if (isDuplicateKeyError(error) && attempt < TICKET_CODE_ATTEMPTS) continue;
+        if (jobs.length === 1) return [{ error }];
+        // Anything else: each payment again on its own, so that a failure stays with its cause.
+        const outcomes: Settled<OrderDto | typeof LOST>[] = [];
+        for (const job of jobs) outcomes.push(...(await this.settleTogether([job])));
+        return outcomes;
+      }
+    }
+  }
+
   /**
    * One round trip, the commit included: first the showtime's row lock, which every seat change
-   * takes first; under it the order turns paid only if its hold is live and all its claims are still
-   * its own, and only then do the claims turn permanent and the showtime count the seats sold and
-   * version the change. So a payment that loses changes nothing, and nothing is left to decide
-   * between the statements.
+   * takes first; under it each order turns paid only if its hold is live and all its claims are
+   * still its own, and only then do its claims turn permanent. The showtime then counts the seats
+   * of the orders that carry this batch's ticket codes and versions the change, if there are any.
+   * So a payment that loses changes nothing, and nothing is left to decide between the statements.
    */
   private async markSold(
     manager: EntityManager,
-    { order, show }: OrderView,
-    channel: PaymentChannelName,
-  ): Promise<{ order: OrderDto; publish: () => void }> {
+    jobs: PayJob[],
+  ): Promise<{ outcomes: (OrderDto | typeof LOST)[]; publish: () => void }> {
     const now = new Date();
-    const paidFields: PaidFields = { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel };
-    const paid = this.orders.paidWith(order.id, paidFields.ticketCode);
-    const [, won, , version] = await runStatements(
-      manager,
-      [
-        this.seatEvents.lockStatement(manager, [order.scheduleId]),
-        this.orders.markPaid(order.id, paidFields, now, order.seats.length),
-        this.claims.makePermanent(order.id, paid),
-        this.seatEvents.versionBump(manager, order.scheduleId, order.seats.length, paid),
-      ],
-      { thenCommit: true },
-    );
-    if (!won) throw new OrderLost();
-    const soldSeats = order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const }));
-    return {
-      order: toOrderDto({ ...order, status: 'paid', ...paidFields }, show, { isOwner: true, now }),
-      publish: this.seatEvents.announcement(order.scheduleId, version, soldSeats),
-    };
+    const { scheduleId } = jobs[0].view.order;
+    const paying = jobs.map(({ view, channel }) => ({
+      view,
+      fields: { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel } satisfies PaidFields,
+    }));
+    const codes = paying.map(({ fields }) => fields.ticketCode);
+    const statements: Statement<unknown>[] = [this.seatEvents.lockStatement(manager, [scheduleId])];
+    for (const { view, fields } of paying) {
+      const { order } = view;
+      statements.push(
+        this.orders.markPaid(order.id, fields, now, order.seats.length),
+        this.claims.makePermanent(order.id, this.orders.paidWith(order.id, fields.ticketCode)),
+      );
+    }
+    const paidHere = this.orders.idsPaidWith(codes);
+    const anyPaid = { sql: `EXISTS (${paidHere.sql})`, params: paidHere.params };
+    statements.push(this.seatEvents.versionBump(manager, scheduleId, this.claims.countOfOrders(paidHere), anyPaid));
+    const answers = await runStatements(manager, statements, { thenCommit: true });
+    const version = answers[answers.length - 1] as number | null;
+    const sold: { row: number; col: number; status: 'sold' }[] = [];
+    const outcomes = paying.map(({ view: { order, show }, fields }, i) => {
+      if (!(answers[1 + 2 * i] as number)) return LOST;
+      sold.push(...order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const })));
+      return toOrderDto({ ...order, status: 'paid', ...fields }, show, { isOwner: true, now });
+    });
+    return { outcomes, publish: this.seatEvents.announcement(scheduleId, version, sold) };
   }
 }
 
-/** The order was no longer pending and live when this payment got to it: roll back, then look. */
-class OrderLost extends Error {}
+interface PayJob {
+  view: OrderView;
+  channel: PaymentChannelName;
+}
+
+/** The order was no longer pending and live when this payment got to it: look again, then answer. */
+const LOST = Symbol('lost');
 
 function assertPayable(order: Order, now: Date): void {
   const status = effectiveStatus(order, now);

@@ -64,6 +64,14 @@ export class OrdersRepository {
     };
   }
 
+  /** The ids of the orders carrying one of these ticket codes (a unique key): the ones a batch of payments just paid. */
+  idsPaidWith(ticketCodes: string[]): SqlCondition {
+    return {
+      sql: 'SELECT id FROM orders WHERE ticket_code IN (:...paidTicketCodes)',
+      params: { paidTicketCodes: ticketCodes },
+    };
+  }
+
   async markCancelled(manager: EntityManager, id: number, now: Date): Promise<number> {
     const result = await manager
       .createQueryBuilder()

@@ -93,6 +93,11 @@ export class SeatClaimsRepository {
     return writeStatement(sql, { ...condition.params, orderId }, ({ affected }) => affected);
   }
 
+  /** SQL counting the claims of the orders that `orderIds` (a subquery) selects: their seats. */
+  countOfOrders(orderIds: SqlCondition): SqlCondition {
+    return { sql: `(SELECT COUNT(*) FROM seat_claims WHERE order_id IN (${orderIds.sql}))`, params: orderIds.params };
+  }
+
   async deleteOfOrder(manager: EntityManager, orderId: number): Promise<void> {
     await manager.createQueryBuilder().delete().from(SeatClaim).where('order_id = :orderId', { orderId }).execute();
   }
