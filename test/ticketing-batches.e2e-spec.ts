@@ -1,6 +1,7 @@
 import { Schedule } from '../src/schedules/entities/schedule.entity';
 import { Order } from '../src/ticketing/entities/order.entity';
 import { givenShowtime, givenUser } from './support/factories';
+import type { AppException } from '../src/common/app.exception';
 import type { AuthUser, Role } from '../src/common/decorators/auth.decorators';
 import { OrderPaymentsService } from '../src/ticketing/order-payments.service';
 import { OrderViewsRepository } from '../src/ticketing/order-views.repository';
@@ -178,5 +179,49 @@ describe('Holds and payments decided together (one transaction per batch)', () =
     expect(await soldCountOf(t.db, schedule.id)).toBe(8);
     const claims = await claimsOf(t.db, { scheduleId: schedule.id });
     expect(claims.filter((claim) => claim.expiresAt === null)).toHaveLength(8);
+  });
+
+  it('should decide the per-user cap and clashing seats inside one batch, without falling back', async () => {
+    const { schedule } = await givenShowtime(t, { hall: { rows: 5, cols: 8 } });
+    const [opener, greedy, first, second] = await Promise.all(Array.from({ length: 4 }, () => givenUser(t)));
+    const holds = t.app.get(SeatHoldsService);
+    const versionBefore = await seatVersionOf(schedule.id);
+    const row = (r: number, cols: number[]) => cols.map((col) => ({ row: r, col }));
+
+    const outcomes = await Promise.allSettled([
+      holds.hold(authOf(opener), { scheduleId: schedule.id, seats: row(5, [1]) }),
+      holds.hold(authOf(greedy), { scheduleId: schedule.id, seats: row(1, [1, 2, 3, 4]) }),
+      holds.hold(authOf(greedy), { scheduleId: schedule.id, seats: row(2, [1, 2, 3, 4]) }),
+      holds.hold(authOf(first), { scheduleId: schedule.id, seats: row(3, [1, 2]) }),
+      holds.hold(authOf(second), { scheduleId: schedule.id, seats: row(3, [2, 3]) }),
+    ]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    const codeOf = (o: PromiseSettledResult<unknown>) =>
+      ((o as PromiseRejectedResult).reason as AppException).result.code;
+    expect(codeOf(outcomes[2])).toBe(2004);
+    expect(codeOf(outcomes[4])).toBe(2003);
+    expect(((outcomes[4] as PromiseRejectedResult).reason as Error).message).toContain('3-2');
+    // The opener alone, then the other four in one transaction: a fallback to one-by-one holds
+    // (after a duplicate key, say) would have taken a transaction per hold that stands.
+    expect((await seatVersionOf(schedule.id)) - versionBefore).toBe(2);
+    expect(await claimsOf(t.db, { scheduleId: schedule.id, userId: greedy.user.id })).toHaveLength(4);
+    expect(await claimsOf(t.db, { scheduleId: schedule.id })).toHaveLength(1 + 4 + 2);
+  });
+
+  it('should roll a batch whose every hold is refused back, its version bump included', async () => {
+    const { schedule } = await givenShowtime(t, { hall: { rows: 5, cols: 8 } });
+    const buyers = await Promise.all(Array.from({ length: 4 }, () => givenUser(t)));
+    const holds = t.app.get(SeatHoldsService);
+    const versionBefore = await seatVersionOf(schedule.id);
+    const seat = { row: 2, col: 2 };
+
+    const outcomes = await Promise.allSettled(
+      buyers.map((buyer) => holds.hold(authOf(buyer), { scheduleId: schedule.id, seats: [seat] })),
+    );
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect((await seatVersionOf(schedule.id)) - versionBefore).toBe(1);
+    expect(await t.db.getRepository(Order).countBy({ scheduleId: schedule.id })).toBe(1);
   });
 });

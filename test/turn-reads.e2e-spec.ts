@@ -102,7 +102,7 @@ describe('TurnReads', () => {
     expect(bad.status).toBe('rejected');
   });
 
-  it('should see a commit made before the read was asked, and nothing of it in a read sent before', async () => {
+  it('should see a commit made before the read was asked', async () => {
     const target = unique('turn-');
     const early = reads.read(sentToday(target));
     await expect(early).resolves.toBeNull();

@@ -13,7 +13,7 @@ import { ResultCode } from './result-code';
  */
 export class EnvelopeExpressAdapter extends ExpressAdapter {
   override reply(response: Response, body: unknown, statusCode?: number): unknown {
-    // An interceptor (an idempotent replay) may already have answered.
+    // A handler that wrote to the response itself has answered already.
     if (response.headersSent) return undefined;
     if (body instanceof StreamableFile) return super.reply(response, body, statusCode);
     if (body instanceof RawResponse) {

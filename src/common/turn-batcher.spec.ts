@@ -41,4 +41,14 @@ describe('TurnBatcher', () => {
     expect(await Promise.all(keys.map((k) => batcher.load(k)))).toEqual(keys.map((k) => `v${k}`));
     expect(loadMany.mock.calls.map(([chunk]) => chunk.length)).toEqual([100, 100, 50]);
   });
+
+  it('should pass a load that throws before it returns a promise to every caller', async () => {
+    const batcher = new TurnBatcher<number, string>(() => {
+      throw new Error('could not build the query');
+    });
+    const answers = await Promise.allSettled([batcher.load(1), batcher.load(2)]);
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected']);
+    // The batcher goes on: the next turn loads again.
+    await expect(new TurnBatcher(loadMany).load(4)).resolves.toBe('v4');
+  });
 });

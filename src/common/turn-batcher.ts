@@ -7,12 +7,12 @@ interface Waiter<V> {
 }
 
 /**
- * Loads the keys asked for during one event-loop turn together, in one query. The load starts in
- * setImmediate, once the turn's incoming requests have all been read, so it is sent after every
- * caller in it asked: each still sees everything committed before its own request, as with a query
- * of its own. A key asked for after a load went out waits for the next one. Under load this turns
- * a round trip per request into one per turn (the reads every request makes: the session behind a
- * token, a seat map's stamp).
+ * Loads the keys asked for during one event-loop turn together, in one query. The load starts when
+ * the turn is over (in setImmediate, or in the turn's shared round trip with TurnReads), once the
+ * turn's incoming requests have all been read, so it is sent after every caller in it asked: each
+ * still sees everything committed before its own request, as with a query of its own. A key asked
+ * for after a load went out waits for the next one. Under load this turns a round trip per request
+ * into one per turn (the reads every request makes: the session behind a token, a seat map's stamp).
  */
 export class TurnBatcher<K, V> {
   private pending?: Map<K, Waiter<V>[]>;
@@ -46,7 +46,8 @@ export class TurnBatcher<K, V> {
     const keys = [...batch.keys()];
     for (let start = 0; start < keys.length; start += MAX_KEYS_PER_LOAD) {
       const chunk = keys.slice(start, start + MAX_KEYS_PER_LOAD);
-      this.loadMany(chunk).then(
+      // A load that throws before it returns a promise (building its query) still answers its callers.
+      new Promise<Map<K, V>>((resolve) => resolve(this.loadMany(chunk))).then(
         (values) => chunk.forEach((key) => batch.get(key)!.forEach((w) => w.resolve(values.get(key)))),
         (error: unknown) => chunk.forEach((key) => batch.get(key)!.forEach((w) => w.reject(error))),
       );

@@ -2,7 +2,8 @@
 interface DriverError {
   code?: string;
   errno?: number;
-  driverError?: { code?: string; errno?: number };
+  fatal?: boolean;
+  driverError?: { code?: string; errno?: number; fatal?: boolean };
 }
 
 function codeOf(error: unknown): { code?: string; errno?: number } {
@@ -19,6 +20,18 @@ export function isDuplicateKeyError(error: unknown): boolean {
 export function isRetryableTransactionError(error: unknown): boolean {
   const { code } = codeOf(error);
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
+}
+
+/**
+ * After a round trip that carried a COMMIT failed: true unless the database itself refused one of
+ * its statements (and so never reached the COMMIT). A lost or timed-out MySQL connection leaves it
+ * unknown whether the server committed. SQLite commits in process, after the statements returned.
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  const e = error as DriverError;
+  const driver = e?.driverError ?? e;
+  if (typeof driver?.code === 'string' && driver.code.startsWith('SQLITE_')) return false;
+  return typeof driver?.errno !== 'number' || driver.fatal === true;
 }
 
 /** Which unique index a duplicate-key error hit, so a service can map it to its business code. */

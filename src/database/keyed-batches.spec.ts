@@ -49,4 +49,24 @@ describe('KeyedBatches', () => {
     await Promise.all([...['a1', 'a2', 'a3', 'a4'].map((job) => queue.run('a', job)), queue.run('b', 'b1')]);
     expect(batches).toEqual(['a1', 'b1', 'a2,a3', 'a4']);
   });
+
+  it('should fail the jobs of a batch that throws at once or answers too few, and keep the key usable', async () => {
+    let calls = 0;
+    const queue = new KeyedBatches<number, number>((jobs) => {
+      calls++;
+      if (calls === 1) throw new Error('threw before any promise');
+      if (calls === 2) return Promise.resolve(jobs.slice(1).map((job) => ({ value: job })));
+      return doubled(jobs);
+    });
+    await expect(queue.run('k', 1)).rejects.toThrow('threw before any promise');
+    // 2 runs alone and gets no answer; 3 and 5 then go together.
+    const short = await Promise.allSettled([queue.run('k', 2), queue.run('k', 3), queue.run('k', 5)]);
+    expect((short[0] as PromiseRejectedResult).reason).toEqual(new Error('the batch answered 0 of 1 jobs'));
+    expect(short.slice(1)).toEqual([
+      { status: 'fulfilled', value: 6 },
+      { status: 'fulfilled', value: 10 },
+    ]);
+    await expect(queue.run('k', 4)).resolves.toBe(8);
+    expect(queue.busyKeys).toBe(0);
+  });
 });

@@ -48,12 +48,14 @@ export class KeyedBatches<J, R> {
       return;
     }
     entry.running = true;
-    this.runBatch(taken.map((queued) => queued.job))
+    // A batch that throws before it returns a promise fails its jobs like one that rejects.
+    new Promise<Settled<R>[]>((resolve) => resolve(this.runBatch(taken.map((queued) => queued.job))))
       .then(
         (outcomes) =>
           taken.forEach((queued, i) => {
             const outcome = outcomes[i];
-            if ('error' in outcome) queued.reject(outcome.error);
+            if (!outcome) queued.reject(new Error(`the batch answered ${outcomes.length} of ${taken.length} jobs`));
+            else if ('error' in outcome) queued.reject(outcome.error);
             else queued.resolve(outcome.value);
           }),
         (error: unknown) => taken.forEach((queued) => queued.reject(error)),

@@ -10,8 +10,11 @@ interface Database {
   prepare(sql: string): Statement;
 }
 
-/** Statement texts kept prepared; the hot paths use a few dozen (one per seat count at most). */
-const STATEMENTS_KEPT = 200;
+/**
+ * Statement texts kept prepared. The hot paths use a few hundred at most: a batch of holds reads its
+ * claims with one lookup per seat, so its text differs with the batch's seat and user counts.
+ */
+const STATEMENTS_KEPT = 500;
 
 /** One per connection's runner (SQLite has one): its prepared statements. */
 const perRunner = new WeakMap<QueryRunner, SqliteDirect>();

@@ -56,8 +56,12 @@ export class TurnReads {
 
   private flush(): void {
     const batch = this.pending!;
-    for (const prelude of batch.preludes) prelude();
-    this.pending = undefined;
+    try {
+      for (const prelude of batch.preludes) prelude();
+    } finally {
+      // Whatever a prelude did, the next read starts a new turn's batch.
+      this.pending = undefined;
+    }
     for (let start = 0; start < batch.asked.length; start += MAX_STATEMENTS_PER_TRIP) {
       void this.send(batch.asked.slice(start, start + MAX_STATEMENTS_PER_TRIP));
     }

@@ -119,7 +119,10 @@ export class OrderPaymentsService {
         this.claims.makePermanent(order.id, this.orders.paidWith(order.id, fields.ticketCode)),
       );
     }
-    const paidHere = this.orders.idsPaidWith(codes);
+    const paidHere = this.orders.idsPaidWith(
+      paying.map(({ view }) => view.order.id),
+      codes,
+    );
     const anyPaid = { sql: `EXISTS (${paidHere.sql})`, params: paidHere.params };
     statements.push(this.seatEvents.versionBump(manager, scheduleId, this.claims.countOfOrders(paidHere), anyPaid));
     const answers = await runStatements(manager, statements, { thenCommit: true });

@@ -64,11 +64,14 @@ export class OrdersRepository {
     };
   }
 
-  /** The ids of the orders carrying one of these ticket codes (a unique key): the ones a batch of payments just paid. */
-  idsPaidWith(ticketCodes: string[]): SqlCondition {
+  /**
+   * The ids of those of `orderIds` that now carry one of `ticketCodes`: the orders that a batch of
+   * payments paid, each under a code of its own (a payment that lost never wrote its code).
+   */
+  idsPaidWith(orderIds: number[], ticketCodes: string[]): SqlCondition {
     return {
-      sql: 'SELECT id FROM orders WHERE ticket_code IN (:...paidTicketCodes)',
-      params: { paidTicketCodes: ticketCodes },
+      sql: 'SELECT id FROM orders WHERE id IN (:...batchOrderIds) AND ticket_code IN (:...batchTicketCodes)',
+      params: { batchOrderIds: orderIds, batchTicketCodes: ticketCodes },
     };
   }
 

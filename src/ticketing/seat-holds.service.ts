@@ -4,7 +4,7 @@ import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { EnvironmentVariables } from '../config/env.validation';
-import { isDuplicateKeyError } from '../database/db-errors';
+import { isDuplicateKeyError, mayHaveCommitted } from '../database/db-errors';
 import { runStatements } from '../database/raw-sql';
 import { KeyedBatches, Settled } from '../database/keyed-batches';
 import { PREVIOUS_INSERT_ID, Statement } from '../database/statement';
@@ -19,11 +19,27 @@ import { SaleContextRepository } from './sale-context.repository';
 import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
 import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
 
+/**
+ * A batch reads its claims with one lookup per seat (a UNION): 32 holds of at most 6 seats each stay
+ * well under SQLite's limit of 500 terms in a compound SELECT.
+ */
+const HOLDS_PER_BATCH = 32;
+
 interface HoldJob {
   user: AuthUser;
   scheduleId: number;
   /** Sorted, so that two holds of overlapping seats lock index entries in the same order. */
   seats: SeatPosition[];
+}
+
+/**
+ * The round trip with the writes and the COMMIT failed without the database refusing a statement (a
+ * lost connection): the holds may stand. Trying them again would answer 2003 for seats they took.
+ */
+class OutcomeUnknown extends Error {
+  constructor(readonly failure: unknown) {
+    super('the hold batch may have been committed');
+  }
 }
 
 /** Every hold of the batch was refused: roll the transaction back (its version bump included). */
@@ -36,15 +52,15 @@ class NothingHeld extends Error {
 /**
  * POST /orders: holds seats for ORDER_HOLD_SECONDS, all of them or none.
  *
- * Holds of one showtime that arrive while one of its transactions runs are decided together in the
- * next one (KeyedBatches): one row lock, one claims read and one commit for all of them, each hold
+ * Holds of one showtime that arrive while a batch of its holds runs are decided together in the
+ * next batch (KeyedBatches): one row lock, one claims read and one commit for all of them, each hold
  * still judged on its own, in the order they came, against the claims and against the holds before
  * it in the batch. In a rush, when every request for a showtime queues at its row lock anyway, this
  * turns a transaction per hold into a transaction per batch.
  */
 @Injectable()
 export class SeatHoldsService {
-  private readonly batches = new KeyedBatches<HoldJob, OrderDto>((jobs) => this.holdTogether(jobs));
+  private readonly batches = new KeyedBatches<HoldJob, OrderDto>((jobs) => this.holdTogether(jobs), HOLDS_PER_BATCH);
 
   constructor(
     private readonly runner: TransactionRunner,
@@ -64,9 +80,10 @@ export class SeatHoldsService {
     try {
       return await this.holdInOneTransaction(jobs);
     } catch (error) {
+      if (error instanceof OutcomeUnknown) return jobs.map(() => ({ error: error.failure }));
       // Under the showtime's row lock the claims read stays true, so the unique key should never
-      // fire; if it does (or anything else fails), each hold is tried again alone, so that a failure
-      // stays with the hold that caused it.
+      // fire; if it does (or anything else fails before the commit), each hold is tried again alone,
+      // so that a failure stays with the hold that caused it.
       if (jobs.length > 1) {
         const outcomes: Settled<OrderDto>[] = [];
         for (const job of jobs) outcomes.push(...(await this.holdTogether([job])));
@@ -124,7 +141,9 @@ export class SeatHoldsService {
             return writes.length - 2;
           });
           // The second and last round trip: the writes, and the commit with them.
-          const answers = await runStatements(manager, writes, { thenCommit: true });
+          const answers = await runStatements(manager, writes, { thenCommit: true }).catch((error: unknown) => {
+            throw mayHaveCommitted(error) ? new OutcomeUnknown(error) : error;
+          });
           const orders = new Map(accepted.map((job, i) => [job, answers[orderAt[i]] as Order]));
           const outcomes = jobs.map((job, i): Settled<OrderDto> => {
             const order = orders.get(job);

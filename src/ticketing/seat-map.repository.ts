@@ -5,7 +5,7 @@ import { instantOf, selectRows } from '../database/raw-sql';
 import { readStatement } from '../database/statement';
 import { TurnReads } from '../database/turn-reads';
 
-/** What decides whether a cached seat map still holds, read in one primary-key query per request. */
+/** What decides whether a cached seat map still holds, read for every request (by id, shared per turn). */
 export interface SeatMapStamp {
   version: number;
   priceCents: number;

@@ -25,11 +25,11 @@ export interface Encoded extends CachedMap {
 }
 
 /**
- * GET /schedules/:id/seats, the hottest read. Every request reads the showtime's stamp (one
- * primary-key query); the encoded envelope is rebuilt from the claims only when the stamp moved
- * or a hold in it lapsed (see SeatMapCache), so a sold-out rush does not re-encode 600 seats for
- * every reader. Readers arriving during a rebuild of the same stamp wait for it instead of
- * starting their own.
+ * GET /schedules/:id/seats, the hottest read. Every request reads the showtime's stamp (by primary
+ * key, in the round trip its event-loop turn shares); the encoded envelope is rebuilt from the
+ * claims only when the stamp moved or a hold in it lapsed (see SeatMapCache), so a sold-out rush
+ * does not re-encode 600 seats for every reader. Readers arriving during a rebuild of the same
+ * stamp wait for it instead of starting their own.
  */
 @Injectable()
 export class SeatMapService {
