@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { KeyedBatches, Settled } from './keyed-batches';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -68,5 +69,16 @@ describe('KeyedBatches', () => {
     ]);
     await expect(queue.run('k', 4)).resolves.toBe(8);
     expect(queue.busyKeys).toBe(0);
+  });
+
+  it('should run every batch outside the async context of the requests it serves', async () => {
+    const requestContext = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const queue = new KeyedBatches<number, number>((jobs) => {
+      seen.push(requestContext.getStore());
+      return doubled(jobs);
+    });
+    await Promise.all([1, 2, 3].map((job) => requestContext.run(`request ${job}`, () => queue.run('k', job))));
+    expect(seen).toEqual([undefined, undefined]);
   });
 });

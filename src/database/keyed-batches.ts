@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /** One job's outcome in a batch: its answer, or the error that only it gets. */
 export type Settled<R> = { value: R } | { error: unknown };
 
@@ -17,6 +19,12 @@ interface Queued<J, R> {
  */
 export class KeyedBatches<J, R> {
   private readonly keys = new Map<string, { running: boolean; queue: Queued<J, R>[] }>();
+  /**
+   * Batches run in the async context of this queue's creation, not of whichever request happened
+   * to start them (or of the batch before): a batch serves many requests, and what it logs must not
+   * carry one request's id.
+   */
+  private readonly context = new AsyncResource('KeyedBatches');
 
   constructor(
     private readonly runBatch: (jobs: J[]) => Promise<Settled<R>[]>,
@@ -49,7 +57,9 @@ export class KeyedBatches<J, R> {
     }
     entry.running = true;
     // A batch that throws before it returns a promise fails its jobs like one that rejects.
-    new Promise<Settled<R>[]>((resolve) => resolve(this.runBatch(taken.map((queued) => queued.job))))
+    new Promise<Settled<R>[]>((resolve) =>
+      resolve(this.context.runInAsyncScope(() => this.runBatch(taken.map((queued) => queued.job)))),
+    )
       .then(
         (outcomes) =>
           taken.forEach((queued, i) => {

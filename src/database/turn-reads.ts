@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { runStatements } from './raw-sql';
@@ -31,6 +32,8 @@ interface Batch {
 @Injectable()
 export class TurnReads {
   private pending?: Batch;
+  /** A turn's reads serve many requests: they go out in no request's async context (its log id). */
+  private readonly context = new AsyncResource('TurnReads');
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -49,7 +52,7 @@ export class TurnReads {
   private batch(): Batch {
     if (!this.pending) {
       this.pending = { preludes: [], asked: [] };
-      setImmediate(() => this.flush());
+      setImmediate(() => this.context.runInAsyncScope(() => this.flush()));
     }
     return this.pending;
   }
