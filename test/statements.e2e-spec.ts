@@ -1,7 +1,8 @@
 import { CodeTarget } from '../src/auth/entities/code-target.entity';
 import { runStatements, selectRows } from '../src/database/raw-sql';
-import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../src/database/statement';
+import { PREVIOUS_INSERT_ID, writeStatement } from '../src/database/statement';
 import { TransactionRunner } from '../src/database/transaction-runner';
+import { insertCounter, readCounter } from './support/counters';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /**
@@ -21,17 +22,6 @@ describe('runStatements', () => {
     await t.close();
   });
 
-  const insertCounter = (target: string, sentToday: number | typeof PREVIOUS_INSERT_ID = 0) =>
-    writeStatement(
-      "INSERT INTO code_targets (target, last_sent_at, day, sent_today) VALUES (:target, :now, '2026-01-01', :sentToday)",
-      { target, now: new Date(), sentToday },
-    );
-  const readCounter = (target: string) =>
-    readStatement<{ sent_today: number | string }, number | null>(
-      'SELECT sent_today FROM code_targets WHERE target = :target',
-      { target },
-      ([row]) => (row ? Number(row.sent_today) : null),
-    );
   const countersNamed = async (...targets: string[]) =>
     (
       await selectRows<{ target: string }>(

@@ -1,8 +1,9 @@
 import { TurnBatcher } from '../src/common/turn-batcher';
 import { runStatements } from '../src/database/raw-sql';
-import { readStatement, writeStatement } from '../src/database/statement';
+import { readStatement } from '../src/database/statement';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { TurnReads } from '../src/database/turn-reads';
+import { insertCounter, readCounter } from './support/counters';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /**
@@ -38,20 +39,7 @@ describe('TurnReads', () => {
 
   const isMysql = () => t.db.options.type === 'mysql' || t.db.options.type === 'mariadb';
   const addTarget = (target: string, sentToday: number) =>
-    runner.run((manager) =>
-      runStatements(manager, [
-        writeStatement(
-          "INSERT INTO code_targets (target, last_sent_at, day, sent_today) VALUES (:target, :now, '2026-01-01', :sentToday)",
-          { target, now: new Date(), sentToday },
-        ),
-      ]),
-    );
-  const sentToday = (target: string) =>
-    readStatement<{ sent_today: number | string }, number | null>(
-      'SELECT sent_today FROM code_targets WHERE target = :target',
-      { target },
-      ([row]) => (row ? Number(row.sent_today) : null),
-    );
+    runner.run((manager) => runStatements(manager, [insertCounter(target, sentToday)]));
 
   it('should answer every read of a turn through its own decoder, in one round trip on MySQL', async () => {
     const [a, b] = [unique('turn-'), unique('turn-')];
@@ -59,9 +47,9 @@ describe('TurnReads', () => {
     await addTarget(b, 2);
     const before = roundTrips();
     const answers = await Promise.all([
-      reads.read(sentToday(a)),
-      reads.read(sentToday(b)),
-      reads.read(sentToday('none')),
+      reads.read(readCounter(a)),
+      reads.read(readCounter(b)),
+      reads.read(readCounter('none')),
     ]);
     expect(answers).toEqual([1, 2, null]);
     if (isMysql()) expect(roundTrips() - before).toBe(1);
@@ -83,7 +71,7 @@ describe('TurnReads', () => {
       (load) => reads.beforeSending(load),
     );
     const before = roundTrips();
-    const answers = await Promise.all([loader.load(a), reads.read(sentToday(b)), loader.load(b), loader.load(a)]);
+    const answers = await Promise.all([loader.load(a), reads.read(readCounter(b)), loader.load(b), loader.load(a)]);
     expect(answers).toEqual([5, 6, 6, 5]);
     if (isMysql()) expect(roundTrips() - before).toBe(1);
   });
@@ -93,9 +81,9 @@ describe('TurnReads', () => {
     await addTarget(target, 7);
     const broken = readStatement('SELECT no_such_column FROM code_targets', {});
     const [good, bad, alsoGood] = await Promise.allSettled([
-      reads.read(sentToday(target)),
+      reads.read(readCounter(target)),
       reads.read(broken),
-      reads.read(sentToday(target)),
+      reads.read(readCounter(target)),
     ]);
     expect(good).toEqual({ status: 'fulfilled', value: 7 });
     expect(alsoGood).toEqual({ status: 'fulfilled', value: 7 });
@@ -104,9 +92,9 @@ describe('TurnReads', () => {
 
   it('should see a commit made before the read was asked', async () => {
     const target = unique('turn-');
-    const early = reads.read(sentToday(target));
+    const early = reads.read(readCounter(target));
     await expect(early).resolves.toBeNull();
     await addTarget(target, 9);
-    await expect(reads.read(sentToday(target))).resolves.toBe(9);
+    await expect(reads.read(readCounter(target))).resolves.toBe(9);
   });
 });

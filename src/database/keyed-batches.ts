@@ -76,3 +76,16 @@ export class KeyedBatches<J, R> {
       });
   }
 }
+
+/**
+ * The fallback of a batch that failed as a whole: each job again in a batch of its own, one after
+ * another, so that an error stays with the job that caused it.
+ */
+export async function eachAlone<J, R>(
+  jobs: J[],
+  runBatch: (jobs: J[]) => Promise<Settled<R>[]>,
+): Promise<Settled<R>[]> {
+  const outcomes: Settled<R>[] = [];
+  for (const job of jobs) outcomes.push(...(await runBatch([job])));
+  return outcomes;
+}

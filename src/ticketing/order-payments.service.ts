@@ -4,7 +4,7 @@ import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
-import { KeyedBatches, Settled } from '../database/keyed-batches';
+import { eachAlone, KeyedBatches, Settled } from '../database/keyed-batches';
 import { runStatements } from '../database/raw-sql';
 import { Statement } from '../database/statement';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -85,10 +85,7 @@ export class OrderPaymentsService {
         // key these statements can hit) the payments run again with other codes.
         if (isDuplicateKeyError(error) && attempt < TICKET_CODE_ATTEMPTS) continue;
         if (jobs.length === 1) return [{ error }];
-        // Anything else: each payment again on its own, so that a failure stays with its cause.
-        const outcomes: Settled<OrderDto | typeof LOST>[] = [];
-        for (const job of jobs) outcomes.push(...(await this.settleTogether([job])));
-        return outcomes;
+        return eachAlone(jobs, (one) => this.settleTogether(one));
       }
     }
   }
@@ -112,13 +109,13 @@ export class OrderPaymentsService {
     }));
     const codes = paying.map(({ fields }) => fields.ticketCode);
     const statements: Statement<unknown>[] = [this.seatEvents.lockStatement(manager, [scheduleId])];
-    for (const { view, fields } of paying) {
-      const { order } = view;
+    const markedAt = paying.map(({ view: { order }, fields }) => {
       statements.push(
         this.orders.markPaid(order.id, fields, now, order.seats.length),
         this.claims.makePermanent(order.id, this.orders.paidWith(order.id, fields.ticketCode)),
       );
-    }
+      return statements.length - 2;
+    });
     const paidHere = this.orders.idsPaidWith(
       paying.map(({ view }) => view.order.id),
       codes,
@@ -129,7 +126,7 @@ export class OrderPaymentsService {
     const version = answers[answers.length - 1] as number | null;
     const sold: { row: number; col: number; status: 'sold' }[] = [];
     const outcomes = paying.map(({ view: { order, show }, fields }, i) => {
-      if (!(answers[1 + 2 * i] as number)) return LOST;
+      if (!(answers[markedAt[i]] as number)) return LOST;
       sold.push(...order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const })));
       return toOrderDto({ ...order, status: 'paid', ...fields }, show, { isOwner: true, now });
     });

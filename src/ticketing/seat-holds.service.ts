@@ -1,22 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
-import { ResultCode } from '../common/result-code';
 import { EnvironmentVariables } from '../config/env.validation';
 import { isDuplicateKeyError, mayHaveCommitted } from '../database/db-errors';
 import { runStatements } from '../database/raw-sql';
-import { KeyedBatches, Settled } from '../database/keyed-batches';
+import { eachAlone, KeyedBatches, Settled } from '../database/keyed-batches';
 import { PREVIOUS_INSERT_ID, Statement } from '../database/statement';
 import { TransactionRunner } from '../database/transaction-runner';
-import type { SeatPosition } from '../halls/entities/hall.entity';
-import type { SaleContext } from '../schedules/schedule-sales.service';
-import { CreateOrderDto, MAX_SEATS_PER_USER } from './dto/create-order.dto';
+import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import type { Order } from './entities/order.entity';
 import { OrdersRepository } from './orders.repository';
 import { SaleContextRepository } from './sale-context.repository';
-import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
+import { SeatClaimsRepository } from './seat-claims.repository';
+import { decide, HoldJob, isLive, seatKey, seatsTaken, uniqueSeats } from './hold-decisions';
 import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
 
 /**
@@ -24,13 +21,6 @@ import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.servi
  * well under SQLite's limit of 500 terms in a compound SELECT.
  */
 const HOLDS_PER_BATCH = 32;
-
-interface HoldJob {
-  user: AuthUser;
-  scheduleId: number;
-  /** Sorted, so that two holds of overlapping seats lock index entries in the same order. */
-  seats: SeatPosition[];
-}
 
 /**
  * The round trip with the writes and the COMMIT failed without the database refusing a statement (a
@@ -84,11 +74,7 @@ export class SeatHoldsService {
       // Under the showtime's row lock the claims read stays true, so the unique key should never
       // fire; if it does (or anything else fails before the commit), each hold is tried again alone,
       // so that a failure stays with the hold that caused it.
-      if (jobs.length > 1) {
-        const outcomes: Settled<OrderDto>[] = [];
-        for (const job of jobs) outcomes.push(...(await this.holdTogether([job])));
-        return outcomes;
-      }
+      if (jobs.length > 1) return eachAlone(jobs, (one) => this.holdTogether(one));
       return [{ error: isDuplicateKeyError(error) ? seatsTaken([]) : error }];
     }
   }
@@ -163,80 +149,4 @@ export class SeatHoldsService {
       throw error;
     }
   }
-}
-
-const isLive = (claim: HeldClaim, now: Date) => claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
-
-/**
- * Each hold in the order it came: refused with its own error, or accepted, and then its seats are
- * taken and its user's count goes up for the holds after it.
- */
-function decide(
-  jobs: HoldJob[],
-  context: SaleContext | null,
-  found: HeldClaim[],
-  now: Date,
-): ('accepted' | { error: AppException })[] {
-  const live = found.filter((claim) => isLive(claim, now));
-  const owned = new Map<number, number>();
-  for (const claim of live) owned.set(claim.userId, (owned.get(claim.userId) ?? 0) + 1);
-  const taken = new Set(live.map(seatKey));
-  return jobs.map((job) => {
-    try {
-      if (!context) throw new AppException(ResultCode.NotFound, 'showtime not found');
-      assertOnSale(context, now);
-      assertSeatsSellable(context, job.seats);
-      const mine = owned.get(job.user.id) ?? 0;
-      if (mine + job.seats.length > MAX_SEATS_PER_USER) {
-        throw new AppException(
-          ResultCode.TicketLimitExceeded,
-          `at most ${MAX_SEATS_PER_USER} seats per showtime: you already hold or own ${mine}`,
-        );
-      }
-      const clash = job.seats.filter((seat) => taken.has(seatKey(seat)));
-      if (clash.length) throw seatsTaken(clash);
-      owned.set(job.user.id, mine + job.seats.length);
-      for (const seat of job.seats) taken.add(seatKey(seat));
-      return 'accepted';
-    } catch (error) {
-      if (error instanceof AppException) return { error };
-      throw error;
-    }
-  });
-}
-
-function uniqueSeats(seats: SeatPosition[]): SeatPosition[] {
-  return [...new Map(seats.map((seat) => [seatKey(seat), seat])).values()];
-}
-
-const seatKey = (seat: SeatPosition) => `${seat.row}-${seat.col}`;
-
-function seatsTaken(taken: SeatPosition[]): AppException {
-  if (!taken.length) return new AppException(ResultCode.SeatUnavailable, 'one of these seats was just taken');
-  const which = taken.length === 1 ? `seat ${seatKey(taken[0])} is` : `seats ${taken.map(seatKey).join(', ')} are`;
-  return new AppException(ResultCode.SeatUnavailable, `${which} already held or sold`);
-}
-
-function assertOnSale(context: SaleContext, now: Date): void {
-  if (context.cinemaStatus !== 'active') {
-    throw new AppException(ResultCode.NotOnSale, 'the cinema is not selling tickets at the moment');
-  }
-  if (context.startsAt.getTime() <= now.getTime()) {
-    throw new AppException(ResultCode.NotOnSale, 'sales stop when the showtime starts');
-  }
-}
-
-/** Outside the grid is a malformed request (1002); a disabled seat exists but cannot be sold (2003). */
-function assertSeatsSellable(context: SaleContext, seats: SeatPosition[]): void {
-  const outside = seats.filter((s) => s.row > context.rows || s.col > context.cols);
-  if (outside.length) {
-    const fieldErrors = outside.map((s) => ({
-      field: 'seats',
-      message: `seat ${s.row}-${s.col} is outside the hall's ${context.rows}×${context.cols} grid`,
-    }));
-    throw new AppException(ResultCode.InvalidParams, `seats: ${fieldErrors[0].message}`, fieldErrors);
-  }
-  const disabled = new Set(context.disabledSeats.map(seatKey));
-  const blocked = seats.find((s) => disabled.has(seatKey(s)));
-  if (blocked) throw new AppException(ResultCode.SeatUnavailable, `seat ${blocked.row}-${blocked.col} is not in use`);
 }

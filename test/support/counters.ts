@@ -1,0 +1,18 @@
+import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../../src/database/statement';
+
+/**
+ * Statements on code_targets, a table with no foreign keys and a unique text key: what the tests of
+ * the statement machinery write and read.
+ */
+export const insertCounter = (target: string, sentToday: number | typeof PREVIOUS_INSERT_ID = 0) =>
+  writeStatement(
+    "INSERT INTO code_targets (target, last_sent_at, day, sent_today) VALUES (:target, :now, '2026-01-01', :sentToday)",
+    { target, now: new Date(), sentToday },
+  );
+
+export const readCounter = (target: string) =>
+  readStatement<{ sent_today: number | string }, number | null>(
+    'SELECT sent_today FROM code_targets WHERE target = :target',
+    { target },
+    ([row]) => (row ? Number(row.sent_today) : null),
+  );
