@@ -60,22 +60,6 @@ describe('TransactionRunner', () => {
     }
   });
 
-  onMysql('should let at most two transactions with the same queueOn ask for their row at once', async () => {
-    let running = 0;
-    let most = 0;
-    const work = async () => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      running--;
-    };
-    await Promise.all(Array.from({ length: 6 }, () => runner.run(work, { queueOn: 'schedules:test' })));
-    expect(most).toBe(2);
-    most = 0;
-    await Promise.all(Array.from({ length: 6 }, (_, i) => runner.run(work, { queueOn: `schedules:test-${i}` })));
-    expect(most).toBeGreaterThan(2);
-  });
-
   it('should roll back a failed transaction without taking a concurrent write down with it', async () => {
     const target = await givenCounter();
     const failing = runner.run(async (manager) => {

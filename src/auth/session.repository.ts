@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { isDuplicateKeyError } from '../database/db-errors';
 import { readStatement, Statement } from '../database/statement';
-import { TurnReads } from '../database/turn-reads';
-import { TurnBatcher } from '../common/turn-batcher';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { TickBatcher } from '../common/tick-batcher';
+import { runStatement } from '../database/raw-sql';
 import type { Role } from '../common/decorators/auth.decorators';
 import { RevokedToken } from './entities/revoked-token.entity';
 
@@ -25,16 +27,12 @@ interface SessionRow {
 
 @Injectable()
 export class SessionRepository {
-  /**
-   * Keyed `${userId} ${tokenId}`: the guards of one event-loop turn share one query (see TurnBatcher),
-   * sent with the turn's other reads (see TurnReads).
-   */
-  private readonly sessions = new TurnBatcher<string, SessionState>(
-    (keys) => this.turnReads.read(sessionsStatement(keys)),
-    (load) => this.turnReads.beforeSending(load),
+  /** Keyed `${userId} ${tokenId}`: the guards of one tick of the event loop share one query (see TickBatcher). */
+  private readonly sessions = new TickBatcher<string, SessionState>((keys) =>
+    runStatement(this.dataSource.manager, sessionsStatement(keys)),
   );
 
-  constructor(private readonly turnReads: TurnReads) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Everything the guard needs about a token's user; read on every authenticated request. */
   async findSessionState(userId: number, tokenId: string): Promise<SessionState | null> {
@@ -56,7 +54,7 @@ export class SessionRepository {
 }
 
 /**
- * The users and the revoked tokens among these in one statement. Fixed SQL: it runs for every turn
+ * The users and the revoked tokens among these in one statement. Fixed SQL: it runs for every tick
  * with authenticated requests, so it skips the query builder.
  */
 function sessionsStatement(keys: string[]): Statement<Map<string, SessionState>> {

@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { resolveDataSourceOptions } from './database.options';
 import { TransactionRunner } from './transaction-runner';
-import { TurnReads } from './turn-reads';
+import { SaleTransactions } from './sale-transactions';
 
 @Global()
 @Module({
@@ -22,7 +22,7 @@ import { TurnReads } from './turn-reads';
       }),
     }),
   ],
-  providers: [TransactionRunner, TurnReads],
-  exports: [TransactionRunner, TurnReads],
+  providers: [TransactionRunner, SaleTransactions],
+  exports: [TransactionRunner, SaleTransactions],
 })
 export class DatabaseModule {}

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { KeyedBatches, Settled } from './keyed-batches';
+import { KeyedBatches, Outcome } from './keyed-batches';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('KeyedBatches', () => {
-  const doubled = async (jobs: number[]): Promise<Settled<number>[]> => {
+  const doubled = async (jobs: number[]): Promise<Outcome<number>[]> => {
     await tick();
     return jobs.map((job) => (job < 0 ? { error: new Error(`bad ${job}`) } : { value: job * 2 }));
   };

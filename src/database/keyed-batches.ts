@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 
 /** One job's outcome in a batch: its answer, or the error that only it gets. */
-export type Settled<R> = { value: R } | { error: unknown };
+export type Outcome<R> = { value: R } | { error: unknown };
 
 interface Queued<J, R> {
   job: J;
@@ -13,8 +13,8 @@ interface Queued<J, R> {
  * Jobs with the same key run in batches, one batch of a key at a time, in the order they came: a
  * job that arrives while its key's batch runs waits for the next one, together with every other job
  * that arrives meanwhile. An idle key runs a job at once, alone; under a rush, the jobs that pile up
- * behind a showtime's row lock share one transaction (one lock, one commit) instead of taking
- * turns at it one by one. `runBatch` answers each job on its own; if it throws, every job of that
+ * behind a showtime's row lock share one transaction (one lock, one commit) instead of queueing
+ * at it one by one. `runBatch` answers each job on its own; if it throws, every job of that
  * batch gets the error.
  */
 export class KeyedBatches<J, R> {
@@ -27,7 +27,7 @@ export class KeyedBatches<J, R> {
   private readonly context = new AsyncResource('KeyedBatches');
 
   constructor(
-    private readonly runBatch: (jobs: J[]) => Promise<Settled<R>[]>,
+    private readonly runBatch: (jobs: J[]) => Promise<Outcome<R>[]>,
     private readonly maxBatch = 32,
   ) {}
 
@@ -57,7 +57,7 @@ export class KeyedBatches<J, R> {
     }
     entry.running = true;
     // A batch that throws before it returns a promise fails its jobs like one that rejects.
-    new Promise<Settled<R>[]>((resolve) =>
+    new Promise<Outcome<R>[]>((resolve) =>
       resolve(this.context.runInAsyncScope(() => this.runBatch(taken.map((queued) => queued.job)))),
     )
       .then(
@@ -83,9 +83,9 @@ export class KeyedBatches<J, R> {
  */
 export async function eachAlone<J, R>(
   jobs: J[],
-  runBatch: (jobs: J[]) => Promise<Settled<R>[]>,
-): Promise<Settled<R>[]> {
-  const outcomes: Settled<R>[] = [];
+  runBatch: (jobs: J[]) => Promise<Outcome<R>[]>,
+): Promise<Outcome<R>[]> {
+  const outcomes: Outcome<R>[] = [];
   for (const job of jobs) outcomes.push(...(await runBatch([job])));
   return outcomes;
 }

@@ -12,9 +12,8 @@ const open = new WeakMap<QueryRunner, MysqlTransaction>();
 
 /**
  * A MySQL/MariaDB transaction on one pooled connection whose `START TRANSACTION` travels with its
- * first statement and whose `COMMIT` may travel with its last (the pool has `multipleStatements`
- * on). On loopback each round trip costs both processes a wake-up, about as much CPU as a small
- * statement itself; a hold or a payment would spend two of its few round trips on these.
+ * first statement (the pool has `multipleStatements` on). On loopback each round trip costs both
+ * processes a wake-up, about as much CPU as a small statement itself.
  *
  * TypeORM's own statements on the runner (query builders, repositories) still work: the first of
  * them opens the transaction with a statement of its own.
@@ -52,22 +51,20 @@ export class MysqlTransaction {
 
   /**
    * Statement texts (values already split out) in one round trip, after `START TRANSACTION` if
-   * none was sent yet and before `COMMIT` if asked; the answers of the caller's statements only.
-   * MySQL stops at the first failing statement: the rest, a `COMMIT` included, does not run, and
-   * the transaction stays open for the caller's rollback.
+   * none was sent yet; the answers of the caller's statements only. MySQL stops at the first
+   * failing statement: the rest does not run, and the transaction stays open for the rollback.
    */
-  async send(texts: string[], values: unknown[], commit: boolean): Promise<unknown[]> {
+  async send(texts: string[], values: unknown[]): Promise<unknown[]> {
     if (this.state === 'ended') throw new Error('this transaction has ended already');
     if (this.opening) await this.opening;
     const begin = this.state === 'not begun';
     this.state = 'open';
-    const all = [...(begin ? ['START TRANSACTION'] : []), ...texts, ...(commit ? ['COMMIT'] : [])];
+    const all = [...(begin ? ['START TRANSACTION'] : []), ...texts];
     const answer = await new Promise<unknown>((resolve, reject) => {
       this.connection.query({ sql: all.join(';\n'), values }, (error, result) =>
         error ? reject(error) : resolve(result),
       );
     });
-    if (commit) this.state = 'ended';
     const answers = all.length === 1 ? [answer] : (answer as unknown[]);
     return answers.slice(begin ? 1 : 0, begin ? texts.length + 1 : texts.length);
   }
@@ -90,7 +87,7 @@ export class MysqlTransaction {
 
   private async finish(statement: 'COMMIT' | 'ROLLBACK'): Promise<void> {
     if (this.opening) await this.opening.catch(() => undefined);
-    // Nothing sent: there is nothing to end. Committed with the last statement: ended already.
+    // Nothing sent: there is nothing to end.
     if (this.state !== 'open') return;
     this.state = 'ended';
     await this.plainQuery(statement);

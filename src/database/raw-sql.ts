@@ -17,6 +17,12 @@ export async function selectRows<T>(manager: EntityManager, sql: string, params:
   return rows;
 }
 
+/** One statement, answered as its statement reads it. */
+export async function runStatement<R>(manager: EntityManager, statement: Statement<R>): Promise<R> {
+  const [answer] = await runStatements(manager, [statement]);
+  return answer;
+}
+
 /** A write inside the caller's transaction: the affected row count and, after an INSERT, the new id. */
 export async function writeRows(manager: EntityManager, sql: string, params: ObjectLiteral): Promise<WriteResult> {
   const [result] = await runStatements(manager, [writeStatement(sql, params)]);
@@ -27,27 +33,21 @@ export async function writeRows(manager: EntityManager, sql: string, params: Obj
  * Statements in order, as one round trip where the database allows it: on MySQL/MariaDB one
  * multi-statement query (the server runs them in order and stops at the first error, which fails
  * the whole call); on SQLite, in process, one after another. Later statements must not depend on
- * what the caller would read from earlier ones, except through PREVIOUS_INSERT_ID.
- *
- * `thenCommit` (inside a transaction) sends the COMMIT in the same round trip on MySQL, so the
- * caller must not run anything after it in that transaction, and an error it throws afterwards no
- * longer undoes anything there (SQLite commits when the work returns): whatever decides whether
- * the writes stand belongs in their SQL.
+ * what the caller would read from earlier ones, except through PREVIOUS_INSERT_ID. Inside the sale
+ * path, `Transaction.send` groups them for you.
  */
 export async function runStatements<const S extends readonly Statement<unknown>[]>(
   manager: EntityManager,
   statements: S,
-  options: { thenCommit?: boolean } = {},
 ): Promise<Answers<S>> {
   if (!statements.length) throw new Error('runStatements needs at least one statement');
-  const answers = await execute(manager, statements, options.thenCommit ?? false);
+  const answers = await execute(manager, statements);
   return statements.map((statement, i) => statement.decode(answers[i])) as Answers<S>;
 }
 
 async function execute(
   manager: EntityManager,
   statements: readonly Statement<unknown>[],
-  commit: boolean,
 ): Promise<(unknown[] | WriteResult)[]> {
   const direct = SqliteDirect.of(manager);
   if (direct) {
@@ -57,9 +57,8 @@ async function execute(
   }
   const transaction = MysqlTransaction.of(manager);
   if (transaction) {
-    return onMysql(manager, statements, (texts, values) => transaction.send(texts, values, commit));
+    return onMysql(manager, statements, (texts, values) => transaction.send(texts, values));
   }
-  if (commit) throw new Error('thenCommit needs a transaction');
   const isWrite = statements.some((s) => s.kind === 'write');
   if (isWrite && !manager.queryRunner?.isTransactionActive) throw new Error('writes run inside a transaction');
   // A manager without a runner of its own: the data source's, outside any transaction.

@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { isRetryableTransactionError } from './db-errors';
-import { KeyedTurns } from './keyed-turns';
+import { isRetryableTransactionError, mayHaveCommitted } from './db-errors';
 import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteSerializer } from './sqlite-serializer';
@@ -10,6 +9,16 @@ import { ConfigService } from '@nestjs/config';
 import { EnvironmentVariables } from '../config/env.validation';
 
 const MAX_ATTEMPTS = 5;
+
+/**
+ * The COMMIT was sent and no answer came back (a lost connection): the transaction may stand.
+ * Running its work again could act twice (a hold would then find its own seats taken).
+ */
+export class CommitOutcomeUnknown extends Error {
+  constructor(readonly failure: unknown) {
+    super(`the commit may or may not have happened: ${(failure as Error)?.message ?? String(failure)}`);
+  }
+}
 
 /**
  * Every multi-row change runs through here.
@@ -26,11 +35,6 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private checkpointerWanted?: { path: string; intervalMs: number };
   /** MySQL connections already switched to READ COMMITTED for their whole session. */
   private readonly readCommitted = new WeakSet<object>();
-  /**
-   * Two per row: one transaction holding the lock and the next already queued at it, so the lock
-   * passes on without a round trip; a third waiter measured no faster and costs InnoDB lock waits.
-   */
-  private readonly turns = new KeyedTurns(2);
 
   constructor(
     readonly dataSource: DataSource,
@@ -72,18 +76,14 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * `queueOn` names the row that the work locks first (a showtime's, say). On MySQL, transactions
-   * of one instance with the same name wait for each other here, in the process, rather than on
-   * the row lock: they would take turns there anyway, and a transaction queued on an InnoDB lock
-   * costs the database server CPU (lock waits, wake-ups) and holds a pooled connection while it
-   * waits. The row lock still orders them against other instances. SQLite takes turns already.
+   * `work` runs again, whole, after a deadlock, a lock wait timeout or a busy SQLite file (and after
+   * the errors `retryAlso` names), at most MAX_ATTEMPTS times: it must decide afresh from what it
+   * reads each time. A commit whose outcome is unknown is never run again (CommitOutcomeUnknown).
    */
-  async run<T>(work: (manager: EntityManager) => Promise<T>, options: { queueOn?: string } = {}): Promise<T> {
-    if (options.queueOn && !this.sqlite) return this.turns.run(options.queueOn, () => this.attempts(work));
-    return this.attempts(work);
-  }
-
-  private async attempts<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    options: { retryAlso?: (error: unknown) => boolean } = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!this.sqlite) return await this.mysqlTransaction(work);
@@ -91,7 +91,8 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
         if (this.checkpointerWanted) this.startCheckpointer();
         return result;
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        const retryable = isRetryableTransactionError(error) || options.retryAlso?.(error) === true;
+        if (attempt >= MAX_ATTEMPTS || !retryable) throw error;
         this.logger.warn(`transaction retry ${attempt} after ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
       }
@@ -113,16 +114,22 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
         this.readCommitted.add(connection);
       }
       const transaction = MysqlTransaction.start(runner, connection);
+      let result: T;
       try {
-        const result = await work(runner.manager);
-        await transaction.commit();
-        return result;
+        result = await work(runner.manager);
       } catch (error) {
         await transaction.rollback().catch(() => undefined);
+        transaction.end();
         throw error;
+      }
+      try {
+        await transaction.commit();
+      } catch (error) {
+        throw mayHaveCommitted(error) ? new CommitOutcomeUnknown(error) : error;
       } finally {
         transaction.end();
       }
+      return result;
     } finally {
       await runner.release();
     }

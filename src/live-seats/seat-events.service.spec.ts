@@ -1,5 +1,6 @@
 import { ConfigService } from '@nestjs/config';
 import { EnvironmentVariables } from '../config/env.validation';
+import type { Transaction } from '../database/transaction';
 import { SeatEventsService } from './seat-events.service';
 
 describe('SeatEventsService', () => {
@@ -13,8 +14,10 @@ describe('SeatEventsService', () => {
     events.onChange((event) => received.push(event.version));
     jest.spyOn(events['logger'], 'error').mockImplementation(() => undefined);
 
-    const publish = events.announcement(7, 12, [{ row: 1, col: 2, status: 'sold' }]);
-    expect(() => publish()).not.toThrow();
+    const committed: (() => void)[] = [];
+    const tx = { afterCommit: (step: () => void) => committed.push(step) } as unknown as Transaction;
+    events.publishAfterCommit(tx, 7, 12, [{ row: 1, col: 2, status: 'sold' }]);
+    expect(() => committed.forEach((step) => step())).not.toThrow();
     expect(received).toEqual([12]);
   });
 });

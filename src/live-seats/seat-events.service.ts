@@ -1,11 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
-import { EntityManager } from 'typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
-import { Schedule } from '../schedules/entities/schedule.entity';
-import { runStatements } from '../database/raw-sql';
-import { readStatement, SqlCondition, Statement, writeStatement } from '../database/statement';
+import type { Transaction } from '../database/transaction';
 import { SeatChangeEvent, SeatStatusChange } from './seat-change';
 
 const CHANNEL = 'ttms:seat-changes';
@@ -53,88 +50,15 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Call inside the transaction that changes the seats; returns the publish step to run once it
-   * has committed (a rolled-back change must never be announced). Bumping the version is one
-   * statement that also takes the showtime's row lock, so as a transaction's first statement it is
-   * the lock every seat change queues on; `soldDelta` moves the sold count in the same statement.
+   * Announces a change of the showtime's seats once the transaction that made it has committed (a
+   * rolled-back change is never announced). `version` is the one the change took in that
+   * transaction (ScheduleSalesService.recordSeatChange), so events follow commit order.
    */
-  async record(
-    manager: EntityManager,
-    scheduleId: number,
-    seats: SeatStatusChange[],
-    soldDelta = 0,
-  ): Promise<() => void> {
-    if (!seats.length && !soldDelta) return () => undefined;
-    const [version] = await runStatements(manager, [this.versionBump(manager, scheduleId, soldDelta)]);
-    return this.announcement(scheduleId, version, seats);
-  }
-
-  /**
-   * `record` in two halves, for a transaction that sends the version bump together with other
-   * statements: the bump (first in its batch, as the lock), then what to publish after the commit.
-   * seat_version + 1 (and sold_count + soldDelta), answering the new version without a second read:
-   * SQLite has RETURNING; MySQL and MariaDB hand `LAST_INSERT_ID(expr)` back as the statement's
-   * insert id, per connection, so no other transaction can see it. `soldDelta` may be SQL (a count the
-   * statement makes itself); `onlyIf` makes the bump conditional.
-   */
-  versionBump(
-    manager: EntityManager,
-    scheduleId: number,
-    soldDelta: number | SqlCondition = 0,
-    onlyIf?: SqlCondition,
-  ): Statement<number | null> {
-    // A delta in SQL (seats counted by the statement itself) brings its own parameters.
-    const delta = typeof soldDelta === 'number' ? { sql: String(Math.trunc(soldDelta)), params: {} } : soldDelta;
-    const sold = delta.sql !== '0' ? `, sold_count = sold_count + ${delta.sql}` : '';
-    const where = `WHERE id = :scheduleId${onlyIf ? ` AND ${onlyIf.sql}` : ''}`;
-    const params = { ...delta.params, ...onlyIf?.params, scheduleId };
-    if (isMysql(manager)) {
-      const sql = `UPDATE schedules SET seat_version = LAST_INSERT_ID(seat_version + 1)${sold} ${where}`;
-      return writeStatement(sql, params, ({ affected, insertId }) => (affected ? insertId : null));
-    }
-    return readStatement<{ seat_version: number | string }, number | null>(
-      `UPDATE schedules SET seat_version = seat_version + 1${sold} ${where} RETURNING seat_version`,
-      params,
-      ([row]) => (row ? Number(row.seat_version) : null),
-    );
-  }
-
-  /**
-   * The showtimes' row locks, in id order, as a statement (FOR UPDATE on MySQL; SQLite holds the
-   * database's write lock already, so there it is a plain read), for a batch whose version bump
-   * depends on what comes after the lock.
-   */
-  lockStatement(manager: EntityManager, scheduleIds: number[]): Statement<unknown[]> {
-    const ids = [...new Set(scheduleIds)].sort((a, b) => a - b);
-    const forUpdate = isMysql(manager) ? ' FOR UPDATE' : '';
-    return readStatement(`SELECT id FROM schedules WHERE id IN (:...ids) ORDER BY id${forUpdate}`, { ids });
-  }
-
-  announcement(scheduleId: number, version: number | null, seats: SeatStatusChange[]): () => void {
+  publishAfterCommit(tx: Transaction, scheduleId: number, version: number | null, seats: SeatStatusChange[]): void {
     // No such showtime: nothing changed, and the caller's own read of it answers 1014.
-    if (version === null || !seats.length) return () => undefined;
+    if (version === null || !seats.length) return;
     const event: SeatChangeEvent = { scheduleId, version, seats };
-    return () => this.publish(event);
-  }
-
-  /**
-   * Takes the showtimes' row locks (MySQL; SQLite transactions are serial already), in id order, as the
-   * first step of a transaction that changes seats. Updating an order makes InnoDB share-lock its
-   * showtime row for the foreign key; upgrading that later to bump the version would deadlock against a
-   * hold queued for the same row, so the exclusive lock comes first.
-   */
-  async lockShowtimes(manager: EntityManager, scheduleIds: number[]): Promise<void> {
-    if (!scheduleIds.length || !isMysql(manager)) return;
-    await runStatements(manager, [this.lockStatement(manager, scheduleIds)]);
-  }
-
-  async currentVersion(scheduleId: number, manager: EntityManager): Promise<number> {
-    const row = await manager
-      .createQueryBuilder(Schedule, 's')
-      .select('s.seat_version', 'version')
-      .where('s.id = :scheduleId', { scheduleId })
-      .getRawOne<{ version: number | string }>();
-    return Number(row?.version ?? 0);
+    tx.afterCommit(() => this.publish(event));
   }
 
   private publish(event: SeatChangeEvent): void {
@@ -164,12 +88,4 @@ export class SeatEventsService implements OnModuleInit, OnModuleDestroy {
       }
     }
   }
-}
-
-/** The name of the lock that a version bump of this showtime takes first (TransactionRunner's `queueOn`). */
-export const showtimeLock = (scheduleId: number) => `schedules:${scheduleId}`;
-
-function isMysql(manager: EntityManager): boolean {
-  const type = manager.connection.options.type;
-  return type === 'mysql' || type === 'mariadb';
 }

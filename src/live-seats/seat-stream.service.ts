@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
+import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { SeatMapService } from '../ticketing/seat-map.service';
-import { SeatEventsService } from './seat-events.service';
 import { SeatStreamHub, Subscriber } from './seat-stream.hub';
 
 const HEARTBEAT_MS = 15_000;
@@ -12,9 +10,8 @@ const HEARTBEAT_MS = 15_000;
 export class SeatStreamService {
   constructor(
     private readonly hub: SeatStreamHub,
-    private readonly events: SeatEventsService,
     private readonly seatMaps: SeatMapService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly schedules: ScheduleSalesService,
   ) {}
 
   /**
@@ -30,7 +27,7 @@ export class SeatStreamService {
       unsubscribe();
     };
     try {
-      const version = await this.events.currentVersion(scheduleId, this.dataSource.manager);
+      const version = await this.schedules.seatVersion(scheduleId);
       const seatMap = await this.seatMaps.seatMap(scheduleId);
       res.status(200);
       res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');

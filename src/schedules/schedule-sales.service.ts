@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { CinemaStatus } from '../catalog/entities/cinema.entity';
+import type { Transaction } from '../database/transaction';
 import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Schedule } from './entities/schedule.entity';
+import { ScheduleSalesRepository } from './schedule-sales.repository';
 
 /** What ticketing needs to know about a showtime to sell its seats, read in one query. */
 export interface SaleContext {
@@ -22,48 +24,48 @@ export interface SaleContext {
   disabledSeats: SeatPosition[];
 }
 
-/** The schedules module's face towards ticketing: sale context reads and the sold counter. */
+/**
+ * The schedules module's face towards the sale path. A showtime's row is the lock that every change
+ * of its seats takes first, and its seat version and sold count move only here, inside the
+ * transaction that changes the seats (docs/ARCHITECTURE.md, "Lock order").
+ */
 @Injectable()
 export class ScheduleSalesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly repository: ScheduleSalesRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
-  async findSaleContext(
-    scheduleId: number,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<SaleContext | null> {
-    const schedule = await manager
-      .getRepository(Schedule)
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.movie', 'm')
-      .innerJoinAndSelect('s.hall', 'h')
-      .innerJoinAndSelect('s.cinema', 'c')
-      .where('s.id = :scheduleId', { scheduleId })
-      .getOne();
-    if (!schedule?.movie || !schedule.hall || !schedule.cinema) return null;
-    return {
-      scheduleId: schedule.id,
-      startsAt: schedule.startsAt,
-      priceCents: schedule.priceCents,
-      movieTitle: schedule.movie.title,
-      cinemaId: schedule.cinemaId,
-      cinemaName: schedule.cinema.name,
-      cinemaOwnerId: schedule.cinema.ownerId,
-      cinemaStatus: schedule.cinema.status,
-      hallId: schedule.hallId,
-      hallName: schedule.hall.name,
-      rows: schedule.hall.rows,
-      cols: schedule.hall.cols,
-      disabledSeats: schedule.hall.disabledSeats,
-    };
+  /**
+   * The showtimes' row locks, in id order. Updating an order makes InnoDB share-lock its showtime
+   * row for the foreign key; upgrading that later would deadlock against a hold queued for the same
+   * row, so the exclusive lock comes first.
+   */
+  async lockSeats(tx: Transaction, scheduleIds: number[]): Promise<void> {
+    if (scheduleIds.length) await this.repository.lock(tx, scheduleIds);
   }
 
-  /** Payment adds its seats, a refund takes them back, in the transaction that changes the order. */
-  async adjustSoldCount(manager: EntityManager, scheduleId: number, delta: number): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(Schedule)
-      .set({ soldCount: () => `sold_count + ${Math.trunc(delta)}` })
-      .where('id = :scheduleId', { scheduleId })
-      .execute();
+  /** The showtime as a sale sees it; null when there is none. */
+  saleContext(tx: Transaction, scheduleId: number): Promise<SaleContext | null> {
+    return this.repository.saleContext(tx, scheduleId);
+  }
+
+  /**
+   * A change of the showtime's seats: the next seat version (what the live seat map orders its
+   * events by), and the sold count moved by `soldDelta` (a payment adds its seats, a refund takes
+   * them back). null when there is no such showtime.
+   */
+  recordSeatChange(tx: Transaction, scheduleId: number, soldDelta = 0): Promise<number | null> {
+    return this.repository.bumpVersion(tx, scheduleId, soldDelta);
+  }
+
+  /** The seat version committed last, for a live stream's snapshot. */
+  async seatVersion(scheduleId: number): Promise<number> {
+    const row = await this.dataSource.manager
+      .createQueryBuilder(Schedule, 's')
+      .select('s.seat_version', 'version')
+      .where('s.id = :scheduleId', { scheduleId })
+      .getRawOne<{ version: number | string }>();
+    return Number(row?.version ?? 0);
   }
 }

@@ -3,7 +3,7 @@ import { CinemaAccessService } from '../catalog/cinema-access.service';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
-import { TransactionRunner } from '../database/transaction-runner';
+import { SaleTransactions } from '../database/sale-transactions';
 import { CheckInDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { OrderViewsRepository } from './order-views.repository';
@@ -16,7 +16,7 @@ const TICKET_CODE = new RegExp(`^\\d{${TICKET_CODE_LENGTH}}$`);
 @Injectable()
 export class CheckInService {
   constructor(
-    private readonly runner: TransactionRunner,
+    private readonly sales: SaleTransactions,
     private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly access: CinemaAccessService,
@@ -33,10 +33,10 @@ export class CheckInService {
     if (order.checkedInAt) {
       throw new AppException(ResultCode.TicketInvalid, `already checked in at ${order.checkedInAt.toISOString()}`);
     }
-    return this.runner.run(async (manager) => {
-      const now = new Date();
+    return this.sales.run(async (tx) => {
+      const now = tx.startedAt;
       // The scan that flips checked_in_at wins; a racing second scan updates nothing.
-      if (!(await this.orders.markCheckedIn(manager, order.id, now))) {
+      if (!(await this.orders.markCheckedIn(tx, order.id, now))) {
         throw new AppException(ResultCode.TicketInvalid, 'the ticket was checked in or refunded meanwhile');
       }
       return toOrderDto({ ...order, checkedInAt: now }, show, { isOwner: order.userId === user.id, now });

@@ -2,12 +2,13 @@ import { Injectable, Logger, BeforeApplicationShutdown, OnApplicationBootstrap }
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { EnvironmentVariables } from '../config/env.validation';
-import { TransactionRunner } from '../database/transaction-runner';
+import { SaleTransactions } from '../database/sale-transactions';
+import type { Transaction } from '../database/transaction';
+import { SeatStatusChange } from '../live-seats/seat-change';
+import { SeatEventsService } from '../live-seats/seat-events.service';
+import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { OrdersRepository } from './orders.repository';
 import { SeatClaimsRepository } from './seat-claims.repository';
-import { SeatEventsService } from '../live-seats/seat-events.service';
-import { SeatStatusChange } from '../live-seats/seat-change';
-import { EntityManager } from 'typeorm';
 
 const SWEEP_INTERVAL = 'ticketing.sweep-lapsed-holds';
 const BATCH = 200;
@@ -26,7 +27,8 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly scheduler: SchedulerRegistry,
     private readonly config: ConfigService<EnvironmentVariables, true>,
-    private readonly runner: TransactionRunner,
+    private readonly sales: SaleTransactions,
+    private readonly schedules: ScheduleSalesService,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly seatEvents: SeatEventsService,
@@ -49,45 +51,45 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
   async sweep(): Promise<number> {
     let expired = 0;
     for (;;) {
-      const { found, marked, publish } = await this.runner.run(async (manager) => {
-        const now = new Date();
-        const ids = await this.orders.findLapsedPendingIds(manager, now, BATCH);
-        if (!ids.length) return { found: 0, marked: 0, publish: [] };
-        const showtimes = await this.claims.findLapsedOfOrders(manager, ids, now);
-        await this.seatEvents.lockShowtimes(
-          manager,
-          showtimes.map((seat) => seat.scheduleId),
-        );
-        // Read again under the locks: a hold may have cleared one of these lapsed claims and taken
-        // its seat in between, and that seat must not be announced as free.
-        const freed = await this.claims.findLapsedOfOrders(manager, ids, now);
-        const count = await this.orders.markExpired(manager, ids, now);
-        const publish = await this.announceFreedSeats(manager, freed);
-        await this.claims.deleteLapsedOfOrders(manager, ids, now);
-        return { found: ids.length, marked: count, publish };
-      });
-      publish.forEach((announce) => announce());
+      const { found, marked } = await this.sales.run((tx) => this.expireLapsed(tx));
       expired += marked;
       if (found < BATCH || marked === 0) return expired;
     }
   }
 
-  /** One seat change per showtime, taken in showtime order like every other seat change. */
+  private async expireLapsed(tx: Transaction): Promise<{ found: number; marked: number }> {
+    const now = tx.startedAt;
+    const ids = await this.orders.findLapsedPendingIds(tx, now, BATCH);
+    if (!ids.length) return { found: 0, marked: 0 };
+    const lapsed = await this.claims.findLapsedOfOrders(tx, ids, now);
+    await this.schedules.lockSeats(
+      tx,
+      lapsed.map((seat) => seat.scheduleId),
+    );
+    // Read again under the locks: a hold may have cleared one of these lapsed claims and taken its
+    // seat in between, and that seat must not be announced as free.
+    const freed = await this.claims.findLapsedOfOrders(tx, ids, now);
+    const marked = await this.orders.markExpired(tx, ids, now);
+    await this.announceFreedSeats(tx, freed);
+    await this.claims.deleteLapsedOfOrders(tx, ids, now);
+    return { found: ids.length, marked };
+  }
+
+  /** One seat change per showtime, in showtime order like every other seat change. */
   private async announceFreedSeats(
-    manager: EntityManager,
+    tx: Transaction,
     freed: { scheduleId: number; row: number; col: number }[],
-  ): Promise<(() => void)[]> {
+  ): Promise<void> {
     const bySchedule = new Map<number, SeatStatusChange[]>();
     for (const seat of freed) {
       const seats = bySchedule.get(seat.scheduleId) ?? [];
       seats.push({ row: seat.row, col: seat.col, status: 'available' });
       bySchedule.set(seat.scheduleId, seats);
     }
-    const publish: (() => void)[] = [];
     for (const scheduleId of [...bySchedule.keys()].sort((a, b) => a - b)) {
-      publish.push(await this.seatEvents.record(manager, scheduleId, bySchedule.get(scheduleId) ?? []));
+      const version = await this.schedules.recordSeatChange(tx, scheduleId);
+      this.seatEvents.publishAfterCommit(tx, scheduleId, version, bySchedule.get(scheduleId) ?? []);
     }
-    return publish;
   }
 
   private async tick(): Promise<void> {

@@ -1,9 +1,9 @@
 import { ConfigService } from '@nestjs/config';
-import type { EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { EnvironmentVariables } from '../config/env.validation';
-import { TransactionRunner } from '../database/transaction-runner';
+import type { SaleTransactions } from '../database/sale-transactions';
+import type { Transaction } from '../database/transaction';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import type { Order } from './entities/order.entity';
 import { SeatEventsService } from '../live-seats/seat-events.service';
@@ -14,7 +14,7 @@ import { SeatClaimsRepository } from './seat-claims.repository';
 
 describe('OrderCancellationsService.refund', () => {
   const user: AuthUser = { id: 7, role: 'customer', tokenId: 't', expiresAt: new Date() };
-  const manager = {} as EntityManager;
+  const tx = { startedAt: new Date() } as Transaction;
   const order = {
     id: 1,
     userId: 7,
@@ -31,16 +31,16 @@ describe('OrderCancellationsService.refund', () => {
   const startingIn = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
   function setup(startsAt: Date, refunded = 1) {
-    const runner = { run: jest.fn((work: (m: EntityManager) => Promise<unknown>) => work(manager)) };
-    const orders = { markRefunded: jest.fn().mockResolvedValue(refunded) };
-    const sales = { adjustSoldCount: jest.fn() };
+    const runner = { run: jest.fn((work: (t: Transaction) => Promise<unknown>) => work(tx)) };
+    const orders = { markRefunded: jest.fn().mockResolvedValue(refunded > 0) };
+    const sales = { lockSeats: jest.fn(), recordSeatChange: jest.fn().mockResolvedValue(5) };
     const claims = { deleteOfOrder: jest.fn() };
     const show = { movieTitle: 'm', cinemaName: 'c', hallName: 'h', startsAt };
     const views = { requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }) };
     const config = { get: jest.fn().mockReturnValue(30) };
-    const seatEvents = { record: jest.fn().mockResolvedValue(() => undefined), lockShowtimes: jest.fn() };
+    const seatEvents = { publishAfterCommit: jest.fn() };
     const service = new OrderCancellationsService(
-      runner as unknown as TransactionRunner,
+      runner as unknown as SaleTransactions,
       sales as unknown as ScheduleSalesService,
       orders as unknown as OrdersRepository,
       claims as unknown as SeatClaimsRepository,
@@ -60,14 +60,14 @@ describe('OrderCancellationsService.refund', () => {
   it('should refund before the cutoff: seats off the sold count, claims deleted', async () => {
     const { service, sales, claims } = setup(startingIn(31));
     await expect(service.refund(user, 1)).resolves.toMatchObject({ status: 'refunded' });
-    expect(sales.adjustSoldCount).toHaveBeenCalledWith(manager, 3, -1);
-    expect(claims.deleteOfOrder).toHaveBeenCalledWith(manager, 1);
+    expect(sales.recordSeatChange).toHaveBeenCalledWith(tx, 3, -1);
+    expect(claims.deleteOfOrder).toHaveBeenCalledWith(tx, 1);
   });
 
   it('should answer 2007 to the loser of two racing refunds and touch nothing', async () => {
     const { service, sales, claims } = setup(startingIn(120), 0);
     await expect(service.refund(user, 1)).rejects.toBeInstanceOf(AppException);
-    expect(sales.adjustSoldCount).not.toHaveBeenCalled();
+    expect(sales.recordSeatChange).not.toHaveBeenCalled();
     expect(claims.deleteOfOrder).not.toHaveBeenCalled();
   });
 });

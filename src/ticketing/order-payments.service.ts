@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { isDuplicateKeyError } from '../database/db-errors';
-import { eachAlone, KeyedBatches, Settled } from '../database/keyed-batches';
-import { runStatements } from '../database/raw-sql';
-import { Statement } from '../database/statement';
-import { TransactionRunner } from '../database/transaction-runner';
+import { Outcome, SaleTransactions, ShowtimeBatches } from '../database/sale-transactions';
+import type { Transaction } from '../database/transaction';
+import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import type { Order } from './entities/order.entity';
@@ -18,18 +16,18 @@ import { OrdersService } from './orders.service';
 import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { newTicketCode } from './ticket-code';
-import { SeatEventsService, showtimeLock } from '../live-seats/seat-events.service';
-
-const TICKET_CODE_ATTEMPTS = 5;
+import { SeatEventsService } from '../live-seats/seat-events.service';
 
 /** POST /orders/:id/pay: the channel collects the money, then `settle` turns the hold into a sale. */
 @Injectable()
 export class OrderPaymentsService {
   private readonly channels: Map<PaymentChannelName, PaymentChannel>;
-  private readonly batches = new KeyedBatches<PayJob, OrderDto | typeof LOST>((jobs) => this.settleTogether(jobs));
+  /** null: the order was no longer pending and live when its payment got to it. */
+  private readonly payments: ShowtimeBatches<PayJob, OrderDto | null>;
 
   constructor(
-    private readonly runner: TransactionRunner,
+    sales: SaleTransactions,
+    private readonly schedules: ScheduleSalesService,
     private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
@@ -38,6 +36,9 @@ export class OrderPaymentsService {
     @Inject(PAYMENT_CHANNELS) channels: PaymentChannel[],
   ) {
     this.channels = new Map(channels.map((channel) => [channel.name, channel]));
+    // Ticket codes are random: on the rare collision with uq_orders_ticket_code (the only unique key
+    // a payment can hit) the batch is decided again, with new codes.
+    this.payments = sales.perShowtime((tx, jobs) => this.settleTogether(tx, jobs), { retryAlso: isDuplicateKeyError });
   }
 
   async pay(user: AuthUser, id: number, dto: PayOrderDto): Promise<OrderDto> {
@@ -55,15 +56,10 @@ export class OrderPaymentsService {
     return this.settle(view, channel.name);
   }
 
-  /**
-   * Marks the order paid and its claims permanent, in one transaction, only while the hold is live:
-   * the conditional update decides against a racing cancel, sweep or second payment, and the claim
-   * count proves that no seat was taken over after a lapse. The entry point for provider callbacks.
-   * Payments of one showtime that queue behind its transaction settle together in the next one.
-   */
+  /** Turns the hold into a sale; the entry point for provider callbacks too. */
   async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
-    const settled = await this.batches.run(showtimeLock(view.order.scheduleId), { view, channel });
-    if (settled !== LOST) return settled;
+    const settled = await this.payments.run(view.order.scheduleId, { view, channel });
+    if (settled) return settled;
     // A racing payment, cancel or sweep changed the order first: answer with what it is now.
     const now = new Date();
     const current = await this.views.findView(view.order.id);
@@ -72,65 +68,36 @@ export class OrderPaymentsService {
     throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
   }
 
-  private async settleTogether(jobs: PayJob[]): Promise<Settled<OrderDto | typeof LOST>[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { outcomes, publish } = await this.runner.run((manager) => this.markSold(manager, jobs), {
-          queueOn: showtimeLock(jobs[0].view.order.scheduleId),
-        });
-        publish();
-        return outcomes.map((value) => ({ value }));
-      } catch (error) {
-        // Ticket codes are random; on the rare collision with uq_orders_ticket_code (the only unique
-        // key these statements can hit) the payments run again with other codes.
-        if (isDuplicateKeyError(error) && attempt < TICKET_CODE_ATTEMPTS) continue;
-        if (jobs.length === 1) return [{ error }];
-        return eachAlone(jobs, (one) => this.settleTogether(one));
-      }
-    }
-  }
-
   /**
-   * One round trip, the commit included: first the showtime's row lock, which every seat change
-   * takes first; under it each order turns paid only if its hold is live and all its claims are
-   * still its own, and only then do its claims turn permanent. The showtime then counts the seats
-   * of the orders that carry this batch's ticket codes and versions the change, if there are any.
-   * So a payment that loses changes nothing, and nothing is left to decide between the statements.
+   * Under the showtime's lock, an order turns paid only while its hold is live and all its claims
+   * are still its own (a racing cancel, sweep or second payment may have got there first); then its
+   * claims turn permanent, the showtime counts the seats sold, and the seat map learns of them.
    */
-  private async markSold(
-    manager: EntityManager,
-    jobs: PayJob[],
-  ): Promise<{ outcomes: (OrderDto | typeof LOST)[]; publish: () => void }> {
-    const now = new Date();
+  private async settleTogether(tx: Transaction, jobs: PayJob[]): Promise<Outcome<OrderDto | null>[]> {
     const { scheduleId } = jobs[0].view.order;
-    const paying = jobs.map(({ view, channel }) => ({
+    const now = tx.startedAt;
+    const sales = jobs.map(({ view, channel }) => ({
       view,
       fields: { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel } satisfies PaidFields,
     }));
-    const codes = paying.map(({ fields }) => fields.ticketCode);
-    const statements: Statement<unknown>[] = [this.seatEvents.lockStatement(manager, [scheduleId])];
-    const markedAt = paying.map(({ view: { order }, fields }) => {
-      statements.push(
-        this.orders.markPaid(order.id, fields, now, order.seats.length),
-        this.claims.makePermanent(order.id, this.orders.paidWith(order.id, fields.ticketCode)),
-      );
-      return statements.length - 2;
-    });
-    const paidHere = this.orders.idsPaidWith(
-      paying.map(({ view }) => view.order.id),
-      codes,
-    );
-    const anyPaid = { sql: `EXISTS (${paidHere.sql})`, params: paidHere.params };
-    statements.push(this.seatEvents.versionBump(manager, scheduleId, this.claims.countOfOrders(paidHere), anyPaid));
-    const answers = await runStatements(manager, statements, { thenCommit: true });
-    const version = answers[answers.length - 1] as number | null;
-    const sold: { row: number; col: number; status: 'sold' }[] = [];
-    const outcomes = paying.map(({ view: { order, show }, fields }, i) => {
-      if (!(answers[markedAt[i]] as number)) return LOST;
-      sold.push(...order.seats.map((seat) => ({ row: seat.row, col: seat.col, status: 'sold' as const })));
-      return toOrderDto({ ...order, status: 'paid', ...fields }, show, { isOwner: true, now });
-    });
-    return { outcomes, publish: this.seatEvents.announcement(scheduleId, version, sold) };
+    const [, paid] = await Promise.all([
+      this.schedules.lockSeats(tx, [scheduleId]),
+      Promise.all(
+        sales.map(({ view: { order }, fields }) => this.orders.markPaid(tx, order.id, fields, now, order.seats.length)),
+      ),
+    ]);
+    const sold = sales.filter((_, i) => paid[i]).map(({ view }) => view.order);
+    if (sold.length) {
+      const seats = sold.flatMap((order) => order.seats.map(({ row, col }) => ({ row, col, status: 'sold' as const })));
+      const [, version] = await Promise.all([
+        Promise.all(sold.map((order) => this.claims.makePermanent(tx, order.id))),
+        this.schedules.recordSeatChange(tx, scheduleId, seats.length),
+      ]);
+      this.seatEvents.publishAfterCommit(tx, scheduleId, version, seats);
+    }
+    return sales.map(({ view: { order, show }, fields }, i) => ({
+      value: paid[i] ? toOrderDto({ ...order, status: 'paid', ...fields }, show, { isOwner: true, now }) : null,
+    }));
   }
 }
 
@@ -138,9 +105,6 @@ interface PayJob {
   view: OrderView;
   channel: PaymentChannelName;
 }
-
-/** The order was no longer pending and live when this payment got to it: look again, then answer. */
-const LOST = Symbol('lost');
 
 function assertPayable(order: Order, now: Date): void {
   const status = effectiveStatus(order, now);

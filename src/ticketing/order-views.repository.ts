@@ -5,10 +5,9 @@ import type { Hall, SeatPosition } from '../halls/entities/hall.entity';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
-import { instantOf, selectRows } from '../database/raw-sql';
+import { instantOf, runStatement, selectRows } from '../database/raw-sql';
 import { readStatement } from '../database/statement';
-import { TurnReads } from '../database/turn-reads';
-import { TurnBatcher } from '../common/turn-batcher';
+import { TickBatcher } from '../common/tick-batcher';
 
 /** An order read with its showtime's movie, hall and cinema (owner included, for access checks). */
 export interface OrderView {
@@ -30,19 +29,15 @@ const VIEW_SELECT = `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o
 /** Reads of orders with their showtimes: one query per order or per page, never one per row. */
 @Injectable()
 export class OrderViewsRepository {
-  /** Orders read by id outside a transaction in one event-loop turn: one statement, sent with the turn's other reads. */
-  private readonly byId = new TurnBatcher<number, OrderView>(
-    (ids) =>
-      this.turnReads.read(
-        readStatement<ViewRow, Map<number, OrderView>>(`${VIEW_SELECT} WHERE o.id IN (:...ids)`, { ids }, viewsById),
-      ),
-    (load) => this.turnReads.beforeSending(load),
+  /** Orders read by id outside a transaction in one tick of the event loop: one statement. */
+  private readonly byId = new TickBatcher<number, OrderView>((ids) =>
+    runStatement(
+      this.dataSource.manager,
+      readStatement<ViewRow, Map<number, OrderView>>(`${VIEW_SELECT} WHERE o.id IN (:...ids)`, { ids }, viewsById),
+    ),
   );
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly turnReads: TurnReads,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Every pay, cancel and refund starts here. Inside a transaction (`manager`), it reads on that transaction. */
   async findView(id: number, manager?: EntityManager): Promise<OrderView | null> {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../database/statement';
+import type { Transaction } from '../database/transaction';
 import type { SeatPosition } from '../halls/entities/hall.entity';
-import { Order } from './entities/order.entity';
-import { SqlCondition, Statement, writeStatement } from '../database/statement';
+import type { Order } from './entities/order.entity';
+import { claimsInsert } from './seat-claims.repository';
 
 export interface NewOrder {
   userId: number;
@@ -26,106 +27,82 @@ export interface PaidFields {
  */
 @Injectable()
 export class OrdersRepository {
-  insertPending(fields: NewOrder): Statement<Order> {
-    return writeStatement(
-      `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, expires_at, created_at)
-       VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :expiresAt, :createdAt)`,
-      { ...fields, seats: JSON.stringify(fields.seats) },
-      ({ insertId }) => ({
-        ...fields,
-        id: insertId,
-        status: 'pending',
-        paidAt: null,
-        paymentChannel: null,
-        ticketCode: null,
-        checkedInAt: null,
-        closedAt: null,
-      }),
+  /** A pending order and its seats' claims, expiring together; a seat taken fails on the claims' unique key. */
+  async insertHeld(tx: Transaction, fields: NewOrder): Promise<Order> {
+    const inserted = tx.send(
+      writeStatement(
+        `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, expires_at, created_at)
+         VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :expiresAt, :createdAt)`,
+        { ...fields, seats: JSON.stringify(fields.seats) },
+      ),
     );
+    // Sent right after the order's INSERT, in the same round trip: it takes that INSERT's id.
+    const claimed = tx.send(
+      claimsInsert(
+        {
+          scheduleId: fields.scheduleId,
+          orderId: PREVIOUS_INSERT_ID,
+          userId: fields.userId,
+          expiresAt: fields.expiresAt,
+        },
+        fields.seats,
+      ),
+    );
+    const [{ insertId }] = await Promise.all([inserted, claimed]);
+    return {
+      ...fields,
+      id: insertId,
+      status: 'pending',
+      paidAt: null,
+      paymentChannel: null,
+      ticketCode: null,
+      checkedInAt: null,
+      closedAt: null,
+    };
   }
 
   /**
    * pending → paid, only while the hold is live at `now` and all `seatCount` of its claims are still
-   * its own and unsold (a lapsed claim may have gone to another order); 0 when not. The caller holds
-   * the showtime's row lock, so the claims it counts cannot change before its commit.
+   * its own and unsold (a lapsed claim may have gone to another order). The caller holds the
+   * showtime's row lock, so the claims it counts cannot change before its commit.
    */
-  markPaid(id: number, fields: PaidFields, now: Date, seatCount: number): Statement<number> {
+  async markPaid(tx: Transaction, id: number, fields: PaidFields, now: Date, seatCount: number): Promise<boolean> {
     const sql = `UPDATE orders SET status = 'paid', paid_at = :paidAt, ticket_code = :ticketCode, payment_channel = :paymentChannel
                   WHERE id = :id AND status = 'pending' AND expires_at > :now
                     AND (SELECT COUNT(*) FROM seat_claims WHERE order_id = :id AND expires_at IS NOT NULL) = :seatCount`;
-    return writeStatement(sql, { ...fields, id, now, seatCount }, ({ affected }) => affected);
+    return (await tx.send(writeStatement(sql, { ...fields, id, now, seatCount }))).affected > 0;
   }
 
-  /** True once the order carries this ticket code: what the statements after markPaid in its batch go by. */
-  paidWith(id: number, ticketCode: string): SqlCondition {
-    return {
-      sql: 'EXISTS (SELECT 1 FROM orders WHERE id = :paidOrderId AND ticket_code = :paidTicketCode)',
-      params: { paidOrderId: id, paidTicketCode: ticketCode },
-    };
-  }
-
-  /**
-   * The ids of those of `orderIds` that now carry one of `ticketCodes`: the orders that a batch of
-   * payments paid, each under a code of its own (a payment that lost never wrote its code).
-   */
-  idsPaidWith(orderIds: number[], ticketCodes: string[]): SqlCondition {
-    return {
-      sql: 'SELECT id FROM orders WHERE id IN (:...batchOrderIds) AND ticket_code IN (:...batchTicketCodes)',
-      params: { batchOrderIds: orderIds, batchTicketCodes: ticketCodes },
-    };
-  }
-
-  async markCancelled(manager: EntityManager, id: number, now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set({ status: 'cancelled', closedAt: now })
-      .where('id = :id AND status = :pending AND expires_at > :now', { id, pending: 'pending', now })
-      .execute();
-    return result.affected ?? 0;
+  /** pending and live → cancelled. */
+  async markCancelled(tx: Transaction, id: number, now: Date): Promise<boolean> {
+    const sql = `UPDATE orders SET status = 'cancelled', closed_at = :now WHERE id = :id AND status = 'pending' AND expires_at > :now`;
+    return (await tx.send(writeStatement(sql, { id, now }))).affected > 0;
   }
 
   /** paid and not checked in → refunded; the condition makes racing refunds (or a scan) win once. */
-  async markRefunded(manager: EntityManager, id: number, now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set({ status: 'refunded', closedAt: now })
-      .where('id = :id AND status = :paid AND checked_in_at IS NULL', { id, paid: 'paid' })
-      .execute();
-    return result.affected ?? 0;
+  async markRefunded(tx: Transaction, id: number, now: Date): Promise<boolean> {
+    const sql = `UPDATE orders SET status = 'refunded', closed_at = :now WHERE id = :id AND status = 'paid' AND checked_in_at IS NULL`;
+    return (await tx.send(writeStatement(sql, { id, now }))).affected > 0;
   }
 
-  async markCheckedIn(manager: EntityManager, id: number, now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set({ checkedInAt: now })
-      .where('id = :id AND status = :paid AND checked_in_at IS NULL', { id, paid: 'paid' })
-      .execute();
-    return result.affected ?? 0;
+  async markCheckedIn(tx: Transaction, id: number, now: Date): Promise<boolean> {
+    const sql = `UPDATE orders SET checked_in_at = :now WHERE id = :id AND status = 'paid' AND checked_in_at IS NULL`;
+    return (await tx.send(writeStatement(sql, { id, now }))).affected > 0;
   }
 
-  async findLapsedPendingIds(manager: EntityManager, now: Date, limit: number): Promise<number[]> {
-    const rows = await manager
-      .getRepository(Order)
-      .createQueryBuilder('o')
-      .select('o.id', 'id')
-      .where('o.status = :pending AND o.expiresAt <= :now', { pending: 'pending', now })
-      .orderBy('o.id', 'ASC')
-      .limit(limit)
-      .getRawMany<{ id: number | string }>();
-    return rows.map((row) => Number(row.id));
+  findLapsedPendingIds(tx: Transaction, now: Date, limit: number): Promise<number[]> {
+    return tx.send(
+      readStatement<{ id: unknown }, number[]>(
+        `SELECT id FROM orders WHERE status = 'pending' AND expires_at <= :now ORDER BY id LIMIT ${Math.trunc(limit)}`,
+        { now },
+        (rows) => rows.map((row) => Number(row.id)),
+      ),
+    );
   }
 
   /** Re-checks the condition, so an order paid or cancelled meanwhile (or swept by another instance) stays as it is. */
-  async markExpired(manager: EntityManager, ids: number[], now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Order)
-      .set({ status: 'expired', closedAt: now })
-      .where('id IN (:...ids) AND status = :pending AND expires_at <= :now', { ids, pending: 'pending', now })
-      .execute();
-    return result.affected ?? 0;
+  async markExpired(tx: Transaction, ids: number[], now: Date): Promise<number> {
+    const sql = `UPDATE orders SET status = 'expired', closed_at = :now WHERE id IN (:...ids) AND status = 'pending' AND expires_at <= :now`;
+    return (await tx.send(writeStatement(sql, { ids, now }))).affected;
   }
 }

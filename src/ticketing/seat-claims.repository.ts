@@ -1,16 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import type { SeatPosition } from '../halls/entities/hall.entity';
-import { SeatClaim } from './entities/seat-claim.entity';
 import { instantOf } from '../database/raw-sql';
-import {
-  PREVIOUS_INSERT_ID,
-  readStatement,
-  SqlCondition,
-  Statement,
-  writeStatement,
-  WriteResult,
-} from '../database/statement';
+import { PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement } from '../database/statement';
+import type { Transaction } from '../database/transaction';
+import type { SeatPosition } from '../halls/entities/hall.entity';
 
 export interface HeldClaim {
   id: number;
@@ -38,7 +30,7 @@ export class SeatClaimsRepository {
    * them), lapsed ones included: the caller tells live from lapsed by `now`. The caller holds the
    * showtime's row lock, which every change of its claims takes first, so what it reads stays true.
    */
-  ofUsersOrSeats(scheduleId: number, userIds: number[], seats: SeatPosition[]): Statement<HeldClaim[]> {
+  ofUsersOrSeats(tx: Transaction, scheduleId: number, userIds: number[], seats: SeatPosition[]): Promise<HeldClaim[]> {
     const params: Record<string, number | number[]> = { scheduleId, userIds };
     const columns =
       'SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
@@ -48,85 +40,87 @@ export class SeatClaimsRepository {
       params[`col${i}`] = seat.col;
       return `${columns} AND seat_row = :row${i} AND seat_col = :col${i}`;
     });
-    return readStatement<ClaimRow, HeldClaim[]>(
-      [`${columns} AND user_id IN (:...userIds)`, ...onSeats].join(' UNION '),
-      params,
-      (rows) =>
-        rows.map((r) => ({
-          id: Number(r.id),
-          row: Number(r.seat_row),
-          col: Number(r.seat_col),
-          userId: Number(r.user_id),
-          expiresAt: instantOf(r.expires_at),
-        })),
+    return tx.send(
+      readStatement<ClaimRow, HeldClaim[]>(
+        [`${columns} AND user_id IN (:...userIds)`, ...onSeats].join(' UNION '),
+        params,
+        (rows) =>
+          rows.map((r) => ({
+            id: Number(r.id),
+            row: Number(r.seat_row),
+            col: Number(r.seat_col),
+            userId: Number(r.user_id),
+            expiresAt: instantOf(r.expires_at),
+          })),
+      ),
     );
   }
 
-  /** Lapsed holds on the wanted seats, by primary key: they block nothing, but the unique key still sees them. */
-  deleteByIds(ids: number[]): Statement<WriteResult> {
-    return writeStatement('DELETE FROM seat_claims WHERE id IN (:...ids)', { ids });
+  /** Lapsed holds, by primary key: they block nothing, but the unique key still sees them. */
+  async deleteByIds(tx: Transaction, ids: number[]): Promise<void> {
+    if (ids.length) await tx.send(writeStatement('DELETE FROM seat_claims WHERE id IN (:...ids)', { ids }));
   }
 
-  /**
-   * One statement for all seats; a duplicate key (uq_seat_claims_seat) means a seat is taken.
-   * `orderId` may be PREVIOUS_INSERT_ID, for an order inserted just before in the same batch.
-   */
-  insertClaims(
-    claim: { scheduleId: number; orderId: number | typeof PREVIOUS_INSERT_ID; userId: number; expiresAt: Date },
-    seats: SeatPosition[],
-  ): Statement<WriteResult> {
-    const params: Record<string, unknown> = { ...claim };
-    const values = seats.map((seat, i) => {
-      params[`row${i}`] = seat.row;
-      params[`col${i}`] = seat.col;
-      return `(:scheduleId, :row${i}, :col${i}, :orderId, :userId, :expiresAt)`;
-    });
-    return writeStatement(
-      `INSERT INTO seat_claims (schedule_id, seat_row, seat_col, order_id, user_id, expires_at) VALUES ${values.join(', ')}`,
-      params,
+  /** The order's claims become permanent (sold). */
+  async makePermanent(tx: Transaction, orderId: number): Promise<void> {
+    await tx.send(
+      writeStatement('UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL', {
+        orderId,
+      }),
     );
   }
 
-  /** The order's claims become permanent (sold), if `condition` holds (the order was just paid). */
-  makePermanent(orderId: number, condition: SqlCondition): Statement<number> {
-    const sql = `UPDATE seat_claims SET expires_at = NULL WHERE order_id = :orderId AND expires_at IS NOT NULL AND ${condition.sql}`;
-    return writeStatement(sql, { ...condition.params, orderId }, ({ affected }) => affected);
-  }
-
-  /** SQL counting the claims of the orders that `orderIds` (a subquery) selects: their seats. */
-  countOfOrders(orderIds: SqlCondition): SqlCondition {
-    return { sql: `(SELECT COUNT(*) FROM seat_claims WHERE order_id IN (${orderIds.sql}))`, params: orderIds.params };
-  }
-
-  async deleteOfOrder(manager: EntityManager, orderId: number): Promise<void> {
-    await manager.createQueryBuilder().delete().from(SeatClaim).where('order_id = :orderId', { orderId }).execute();
+  async deleteOfOrder(tx: Transaction, orderId: number): Promise<void> {
+    await tx.send(writeStatement('DELETE FROM seat_claims WHERE order_id = :orderId', { orderId }));
   }
 
   /** The seats that a sweep of these orders frees, for the live seat map. */
-  async findLapsedOfOrders(
-    manager: EntityManager,
+  findLapsedOfOrders(
+    tx: Transaction,
     orderIds: number[],
     now: Date,
   ): Promise<{ scheduleId: number; row: number; col: number }[]> {
-    const rows = await manager
-      .getRepository(SeatClaim)
-      .createQueryBuilder('sc')
-      .select('sc.scheduleId', 'scheduleId')
-      .addSelect('sc.seatRow', 'row')
-      .addSelect('sc.seatCol', 'col')
-      .where('sc.orderId IN (:...orderIds) AND sc.expiresAt IS NOT NULL AND sc.expiresAt <= :now', { orderIds, now })
-      .getRawMany<{ scheduleId: number | string; row: number | string; col: number | string }>();
-    return rows.map((r) => ({ scheduleId: Number(r.scheduleId), row: Number(r.row), col: Number(r.col) }));
+    return tx.send(
+      readStatement<
+        { schedule_id: unknown; seat_row: unknown; seat_col: unknown },
+        { scheduleId: number; row: number; col: number }[]
+      >(
+        `SELECT schedule_id, seat_row, seat_col FROM seat_claims
+          WHERE order_id IN (:...orderIds) AND expires_at IS NOT NULL AND expires_at <= :now`,
+        { orderIds, now },
+        (rows) =>
+          rows.map((r) => ({ scheduleId: Number(r.schedule_id), row: Number(r.seat_row), col: Number(r.seat_col) })),
+      ),
+    );
   }
 
   /** Only unsold claims past their hold: a claim made permanent by a payment that won a race stays. */
-  async deleteLapsedOfOrders(manager: EntityManager, orderIds: number[], now: Date): Promise<number> {
-    const result = await manager
-      .createQueryBuilder()
-      .delete()
-      .from(SeatClaim)
-      .where('order_id IN (:...orderIds) AND expires_at IS NOT NULL AND expires_at <= :now', { orderIds, now })
-      .execute();
-    return result.affected ?? 0;
+  async deleteLapsedOfOrders(tx: Transaction, orderIds: number[], now: Date): Promise<void> {
+    await tx.send(
+      writeStatement(
+        'DELETE FROM seat_claims WHERE order_id IN (:...orderIds) AND expires_at IS NOT NULL AND expires_at <= :now',
+        { orderIds, now },
+      ),
+    );
   }
+}
+
+/**
+ * One statement for all seats of an order; a duplicate key (uq_seat_claims_seat) means a seat is
+ * taken. `orderId` may be PREVIOUS_INSERT_ID, for an order inserted just before it.
+ */
+export function claimsInsert(
+  claim: { scheduleId: number; orderId: number | typeof PREVIOUS_INSERT_ID; userId: number; expiresAt: Date },
+  seats: SeatPosition[],
+): Statement<unknown> {
+  const params: Record<string, unknown> = { ...claim };
+  const values = seats.map((seat, i) => {
+    params[`row${i}`] = seat.row;
+    params[`col${i}`] = seat.col;
+    return `(:scheduleId, :row${i}, :col${i}, :orderId, :userId, :expiresAt)`;
+  });
+  return writeStatement(
+    `INSERT INTO seat_claims (schedule_id, seat_row, seat_col, order_id, user_id, expires_at) VALUES ${values.join(', ')}`,
+    params,
+  );
 }

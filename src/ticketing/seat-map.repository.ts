@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { instantOf, selectRows } from '../database/raw-sql';
+import { instantOf, runStatement, selectRows } from '../database/raw-sql';
 import { readStatement } from '../database/statement';
-import { TurnReads } from '../database/turn-reads';
 
 /** What decides whether a cached seat map still holds, read for every request (by id, shared per turn). */
 export interface SeatMapStamp {
@@ -28,14 +27,12 @@ export interface SeatMapClaim {
  */
 @Injectable()
 export class SeatMapRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly turnReads: TurnReads,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The stamps of these showtimes (one query, sent with the turn's other reads), by id; an unknown id is missing. */
+  /** The stamps of these showtimes (one query), by id; an unknown id is missing. */
   findStamps(scheduleIds: number[]): Promise<Map<number, SeatMapStamp>> {
-    return this.turnReads.read(
+    return runStatement(
+      this.dataSource.manager,
       readStatement<Record<string, unknown>, Map<number, SeatMapStamp>>(
         'SELECT s.id AS id, s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, ' +
           'h.cols AS hall_cols, h.disabled_seats AS disabled_seats ' +

@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
-import type { TurnReads } from '../database/turn-reads';
 
 const stamp = (version: number): SeatMapStamp => ({
   version,
@@ -20,17 +19,15 @@ describe('SeatMapService', () => {
     ),
     findClaims: jest.fn(() => Promise.resolve([{ row: 1, col: 2, expiresAt: null }])),
   };
-  // The real TurnReads starts the turn's loads in setImmediate too.
-  const turnReads = { beforeSending: (load: () => void) => setImmediate(load) };
   let service: SeatMapService;
 
   beforeEach(() => {
     version = 1;
     jest.clearAllMocks();
-    service = new SeatMapService(repository as unknown as SeatMapRepository, turnReads as unknown as TurnReads);
+    service = new SeatMapService(repository as unknown as SeatMapRepository);
   });
 
-  it('should answer the readers of one turn with one stamp query, and build the map once', async () => {
+  it('should answer the readers of one tick with one stamp query, and build the map once', async () => {
     const maps = await Promise.all(Array.from({ length: 10 }, () => service.seatMap(1)));
     expect(repository.findStamps).toHaveBeenCalledTimes(1);
     expect(repository.findClaims).toHaveBeenCalledTimes(1);
@@ -48,7 +45,7 @@ describe('SeatMapService', () => {
     expect(repository.findStamps).toHaveBeenCalledTimes(2);
   });
 
-  it('should answer 1014 to every reader of an unknown showtime, and the map to the others of the turn', async () => {
+  it('should answer 1014 to every reader of an unknown showtime, and the map to the others of the tick', async () => {
     const reads = await Promise.allSettled([service.seatMap(9), service.seatMap(1), service.seatMap(9)]);
     expect(reads.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
     expect(repository.findStamps).toHaveBeenCalledTimes(1);

@@ -9,8 +9,7 @@ import type { SeatPosition } from '../halls/entities/hall.entity';
 import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
 import { CachedMap, SeatMapCache, sameStamp } from './seat-map.cache';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
-import { TurnBatcher } from '../common/turn-batcher';
-import { TurnReads } from '../database/turn-reads';
+import { TickBatcher } from '../common/tick-batcher';
 
 /** What `res.json` would have sent: the cached bytes go out with the same header. */
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -26,7 +25,7 @@ export interface Encoded extends CachedMap {
 
 /**
  * GET /schedules/:id/seats, the hottest read. Every request reads the showtime's stamp (by primary
- * key, in the round trip its event-loop turn shares); the encoded envelope is rebuilt from the
+ * key, in the query its tick of the event loop shares); the encoded envelope is rebuilt from the
  * claims only when the stamp moved or a hold in it lapsed (see SeatMapCache), so a sold-out rush
  * does not re-encode 600 seats for every reader. Readers arriving during a rebuild of the same
  * stamp wait for it instead of starting their own.
@@ -36,19 +35,13 @@ export class SeatMapService {
   private readonly cache = new SeatMapCache<Encoded>();
   private readonly building = new Map<number, { stamp: SeatMapStamp; done: Promise<Encoded> }>();
   /**
-   * Readers arriving in the same event-loop turn share one stamp query (see TurnBatcher): under
-   * load, a round trip for many requests instead of one each, and each still sees every change
-   * committed before it asked.
+   * Readers arriving in the same tick of the event loop share one stamp query (see TickBatcher):
+   * under load, a round trip for many requests instead of one each, and each still sees every
+   * change committed before it asked.
    */
-  private readonly stamps = new TurnBatcher<number, SeatMapStamp>(
-    (ids) => this.repository.findStamps(ids),
-    (load) => this.turnReads.beforeSending(load),
-  );
+  private readonly stamps = new TickBatcher<number, SeatMapStamp>((ids) => this.repository.findStamps(ids));
 
-  constructor(
-    private readonly repository: SeatMapRepository,
-    private readonly turnReads: TurnReads,
-  ) {}
+  constructor(private readonly repository: SeatMapRepository) {}
 
   /**
    * The whole envelope, already encoded: the envelope adapter sends it as it is, and Express answers 304

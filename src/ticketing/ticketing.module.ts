@@ -13,7 +13,6 @@ import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { MockPaymentChannel } from './payment/mock-payment.channel';
 import { PAYMENT_CHANNELS, PaymentChannel } from './payment/payment-channel';
-import { SaleContextRepository } from './sale-context.repository';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { SeatHoldsService } from './seat-holds.service';
 import { SeatMapController } from './seat-map.controller';
@@ -27,7 +26,6 @@ import { SeatMapService } from './seat-map.service';
     OrdersRepository,
     OrderViewsRepository,
     SeatClaimsRepository,
-    SaleContextRepository,
     SeatHoldsService,
     OrdersService,
     OrderPaymentsService,

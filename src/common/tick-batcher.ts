@@ -1,4 +1,4 @@
-/** The most keys one load asks for; more in one turn are loaded in several queries. */
+/** The most keys one load asks for; more in one tick are loaded in several queries. */
 const MAX_KEYS_PER_LOAD = 100;
 
 interface Waiter<V> {
@@ -7,29 +7,22 @@ interface Waiter<V> {
 }
 
 /**
- * Loads the keys asked for during one event-loop turn together, in one query. The load starts when
- * the turn is over (in setImmediate, or in the turn's shared round trip with TurnReads), once the
- * turn's incoming requests have all been read, so it is sent after every caller in it asked: each
+ * Loads the keys asked for during one tick of the event loop together, in one query. The load starts
+ * when the tick is over (in setImmediate), once the tick's incoming requests have all been read, so
+ * it is sent after every caller in it asked: each
  * still sees everything committed before its own request, as with a query of its own. A key asked
  * for after a load went out waits for the next one. Under load this turns a round trip per request
- * into one per turn (the reads every request makes: the session behind a token, a seat map's stamp).
+ * into one per tick (the reads every request makes: the session behind a token, a seat map's stamp).
  */
-export class TurnBatcher<K, V> {
+export class TickBatcher<K, V> {
   private pending?: Map<K, Waiter<V>[]>;
 
-  /**
-   * `schedule` starts the load once the turn is over: setImmediate by default; TurnReads'
-   * beforeSending puts the load's query into the round trip of that turn's other reads.
-   */
-  constructor(
-    private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>,
-    private readonly schedule: (flush: () => void) => void = setImmediate,
-  ) {}
+  constructor(private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>) {}
 
   load(key: K): Promise<V | undefined> {
     if (!this.pending) {
       this.pending = new Map();
-      this.schedule(() => this.flush());
+      setImmediate(() => this.flush());
     }
     const batch = this.pending;
     return new Promise<V | undefined>((resolve, reject) => {

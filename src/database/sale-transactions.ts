@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { eachAlone, KeyedBatches, Outcome } from './keyed-batches';
+import { Transaction } from './transaction';
+import { CommitOutcomeUnknown, TransactionRunner } from './transaction-runner';
+
+export type { Outcome } from './keyed-batches';
+
+export interface BatchOptions {
+  /** The most jobs decided in one transaction. */
+  maxBatch?: number;
+  /** Errors, besides deadlocks, after which the whole batch is decided again (say, a random code that collided). */
+  retryAlso?: (error: unknown) => boolean;
+}
+
+/**
+ * The sale path's one way into the database: transactions on showtimes' seats. What commits when,
+ * in which order locks are taken, what is retried and what runs after the commit are decided here
+ * and described in docs/ARCHITECTURE.md ("The sale path"); the services above say only what is
+ * decided and why.
+ */
+@Injectable()
+export class SaleTransactions {
+  constructor(private readonly runner: TransactionRunner) {}
+
+  /**
+   * `work` in one transaction, run again whole after a deadlock; the steps it gave `afterCommit` run
+   * once it has committed.
+   */
+  async run<T>(work: (tx: Transaction) => Promise<T>, options: BatchOptions = {}): Promise<T> {
+    let committed!: Transaction;
+    const result = await this.runner.run(async (manager) => {
+      const tx = new Transaction(manager);
+      try {
+        return await work(tx);
+      } finally {
+        await tx.settled();
+        committed = tx;
+      }
+    }, options);
+    committed.runCommittedSteps();
+    return result;
+  }
+
+  /**
+   * Jobs of one showtime that arrive while a batch of them runs wait, and are decided together in
+   * the next transaction: `decide` answers each job on its own, in the order they came. A batch that
+   * fails is decided again job by job, so that an error stays with the job that caused it.
+   */
+  perShowtime<J, R>(
+    decide: (tx: Transaction, jobs: J[]) => Promise<Outcome<R>[]>,
+    options: BatchOptions = {},
+  ): ShowtimeBatches<J, R> {
+    return new ShowtimeBatches(this, decide, options);
+  }
+}
+
+export class ShowtimeBatches<J, R> {
+  private readonly queue: KeyedBatches<J, R>;
+
+  constructor(
+    private readonly sales: SaleTransactions,
+    private readonly decide: (tx: Transaction, jobs: J[]) => Promise<Outcome<R>[]>,
+    private readonly options: BatchOptions,
+  ) {
+    this.queue = new KeyedBatches((jobs) => this.together(jobs), options.maxBatch);
+  }
+
+  run(showtimeId: number, job: J): Promise<R> {
+    return this.queue.run(String(showtimeId), job);
+  }
+
+  private async together(jobs: J[]): Promise<Outcome<R>[]> {
+    try {
+      return await this.sales.run((tx) => this.decide(tx, jobs), this.options);
+    } catch (error) {
+      // Deciding again after a commit that may stand would act twice.
+      if (jobs.length === 1 || error instanceof CommitOutcomeUnknown) return jobs.map(() => ({ error }));
+      return eachAlone(jobs, (one) => this.together(one));
+    }
+  }
+}
