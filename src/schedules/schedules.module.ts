@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { HallsModule } from '../halls/halls.module';
-import { HallDayController } from './hall-day.controller';
 import { ScheduleQueriesService } from './schedule-queries.service';
 import { ScheduleSalesRepository } from './schedule-sales.repository';
 import { ScheduleSalesService } from './schedule-sales.service';
@@ -9,11 +7,10 @@ import { ScheduleViewsRepository } from './schedule-views.repository';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
-import { ShowtimeAnswersModule } from './showtime-answers.module';
 
 @Module({
-  imports: [CatalogModule, HallsModule, ShowtimeAnswersModule],
-  controllers: [SchedulesController, HallDayController],
+  imports: [CatalogModule],
+  controllers: [SchedulesController],
   providers: [
     ScheduleSalesService,
     ScheduleSalesRepository,
@@ -22,6 +19,6 @@ import { ShowtimeAnswersModule } from './showtime-answers.module';
     SchedulesRepository,
     ScheduleViewsRepository,
   ],
-  exports: [ScheduleSalesService, ScheduleQueriesService, SchedulesService],
+  exports: [ScheduleSalesService, ScheduleQueriesService],
 })
 export class SchedulesModule {}
