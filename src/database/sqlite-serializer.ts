@@ -1,19 +1,27 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, ObjectLiteral, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, QueryRunner, TypeORMError } from 'typeorm';
 import { bindIntegerParameters } from './sqlite-parameters';
 import { SqliteDirect } from './sqlite-direct';
 
 type Query = QueryRunner['query'];
 type PatchedRunner = QueryRunner & { __ttmsSerialized?: true };
+type Work<T> = (manager: EntityManager) => Promise<T>;
+type ManagerTransaction = (this: EntityManager, ...args: unknown[]) => Promise<unknown>;
 
 /**
  * TypeORM's better-sqlite3 driver gives every caller the same connection. Left alone, one request's
  * statements land inside another request's open transaction (and roll back with it), and two
  * transactions nest as savepoints of each other. This makes transactions take turns, makes every
  * other statement wait while a transaction is open (no dirty reads, nothing swept into a rollback),
- * and turns TypeORM's implicit per-save transactions into plain statements, since every real
- * transaction here goes through TransactionRunner. BEGIN IMMEDIATE takes the file's write lock up
- * front, so several processes on one file wait for each other instead of failing on lock upgrade.
+ * and turns TypeORM's implicit per-save transactions into plain statements. BEGIN IMMEDIATE takes
+ * the file's write lock up front, so several processes on one file wait for each other instead of
+ * failing on lock upgrade.
+ *
+ * TypeORM's own ways to open a transaction keep their documented meaning or fail loudly:
+ * `dataSource.transaction()` and any manager's `transaction()` take a turn like TransactionRunner's
+ * (inside a turn they become a savepoint); a query runner's `startTransaction()` outside a turn
+ * throws, since the statements after it could not be told from other requests' on the one
+ * connection; inside a turn it opens a savepoint.
  */
 const serializers = new WeakMap<DataSource, SqliteSerializer>();
 
@@ -26,21 +34,29 @@ export class SqliteSerializer {
   private readonly context = new AsyncLocalStorage<symbol>();
   private queue: Promise<unknown> = Promise.resolve();
   private active?: { token: symbol; done: Promise<void> };
+  /** Savepoints open inside the current turn (a query runner's or a manager's nested transaction). */
+  private savepoints = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  run<T>(work: Work<T>): Promise<T> {
     const runner = this.sharedRunner();
-    if (this.active && this.context.getStore() === this.active.token) return work(runner.manager);
+    if (this.inTurn()) return work(runner.manager);
     const turn = this.queue.then(() => this.transaction(runner, work));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async transaction<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** Whether the caller runs inside the open transaction's own work. */
+  private inTurn(): boolean {
+    return this.active !== undefined && this.context.getStore() === this.active.token;
+  }
+
+  private async transaction<T>(runner: QueryRunner, work: Work<T>): Promise<T> {
     const token = Symbol('sqlite-transaction');
     let finish!: () => void;
     this.active = { token, done: new Promise<void>((resolve) => (finish = resolve)) };
+    this.savepoints = 0;
     try {
       // BEGIN, COMMIT and ROLLBACK go straight to better-sqlite3 (see SqliteDirect): two of them
       // open and close every hold and payment.
@@ -69,6 +85,23 @@ export class SqliteSerializer {
     }
   }
 
+  /**
+   * EntityManager.transaction for this data source: a turn of its own, or inside a turn TypeORM's
+   * own (a savepoint, through the runner's patched startTransaction). A turn begins IMMEDIATE,
+   * which is SERIALIZABLE; SQLite knows no other level but READ UNCOMMITTED, which only weakens
+   * reads of a shared cache this connection does not use.
+   */
+  managerTransaction(manager: EntityManager, args: unknown[], own: ManagerTransaction): Promise<unknown> {
+    const [first, second] = args;
+    const work = (typeof first === 'function' ? first : second) as Work<unknown> | undefined;
+    // Without a callback TypeORM throws its own error before opening anything.
+    if (this.inTurn() || typeof work !== 'function') return own.apply(manager, args);
+    if (typeof first === 'string' && first !== 'SERIALIZABLE' && first !== 'READ UNCOMMITTED') {
+      return Promise.reject(new TypeORMError('SQLite only supports SERIALIZABLE and READ UNCOMMITTED isolation'));
+    }
+    return this.run(work);
+  }
+
   private sharedRunner(): QueryRunner {
     const runner = this.dataSource.createQueryRunner() as PatchedRunner;
     if (runner.__ttmsSerialized) return runner;
@@ -78,14 +111,38 @@ export class SqliteSerializer {
       return query(...args);
     };
     runner.query = patchedQuery as Query;
-    const outside = () => !this.active || this.context.getStore() !== this.active.token;
-    for (const method of ['startTransaction', 'commitTransaction', 'rollbackTransaction'] as const) {
-      const original = runner[method].bind(runner) as (...args: unknown[]) => Promise<void>;
-      (runner as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
-        outside() ? Promise.resolve() : original(...args);
-    }
+    // TypeORM reads this before opening an implicit transaction around save() and remove(): with
+    // 'none' it opens none, so whatever still calls startTransaction() asked for one on purpose.
+    (this.dataSource.driver as { transactionSupport: string }).transactionSupport = 'none';
+    runner.startTransaction = async () => {
+      if (!this.inTurn()) throw outsideTurn('startTransaction');
+      await patchedQuery(`SAVEPOINT typeorm_${this.savepoints}`);
+      this.savepoints++;
+    };
+    runner.commitTransaction = async () => {
+      const name = this.innermostSavepoint('commitTransaction');
+      await patchedQuery(`RELEASE SAVEPOINT ${name}`);
+      this.savepoints--;
+    };
+    runner.rollbackTransaction = async () => {
+      const name = this.innermostSavepoint('rollbackTransaction');
+      await patchedQuery(`ROLLBACK TO SAVEPOINT ${name}`);
+      await patchedQuery(`RELEASE SAVEPOINT ${name}`);
+      this.savepoints--;
+    };
     runner.__ttmsSerialized = true;
     return runner;
+  }
+
+  /** The turn's own transaction ends with its work; only savepoints opened inside it end here. */
+  private innermostSavepoint(method: string): string {
+    if (!this.inTurn()) throw outsideTurn(method);
+    if (this.savepoints === 0) {
+      throw new Error(
+        `${method}() on the transaction TransactionRunner.run opened: it commits when its work returns and rolls back when the work throws`,
+      );
+    }
+    return `typeorm_${this.savepoints - 1}`;
   }
 
   /** Until no transaction but the caller's own is open: a statement of another turn must not run inside one. */
@@ -98,6 +155,7 @@ export class SqliteSerializer {
     bindIntegerParameters(this.dataSource.driver);
     this.sharedRunner();
     serializers.set(this.dataSource, this);
+    routeManagerTransactions();
   }
 
   /**
@@ -110,6 +168,33 @@ export class SqliteSerializer {
     await this.otherTurnsDone();
     return SqliteDirect.forRunner(this.sharedRunner(), this.dataSource).all<T>(sql, params);
   }
+}
+
+function outsideTurn(method: string): Error {
+  return new Error(
+    `${method}() outside a transaction on SQLite: every query runner is the one shared connection, so ` +
+      `other requests' statements would land in this transaction. Open transactions with ` +
+      `TransactionRunner.run(work) (or dataSource.transaction(work), which takes the same turn).`,
+  );
+}
+
+let managerTransactionsRouted = false;
+
+/**
+ * dataSource.transaction() calls its manager's, and a repository's manager, a query runner's and
+ * one made with createEntityManager() are all EntityManagers: patching the prototype catches every
+ * one without adding work to the managers TypeORM creates for each query. Managers of other data
+ * sources (MySQL's, whose runners are real connections) keep TypeORM's own.
+ */
+function routeManagerTransactions(): void {
+  if (managerTransactionsRouted) return;
+  managerTransactionsRouted = true;
+  const prototype = EntityManager.prototype as unknown as { transaction: ManagerTransaction };
+  const own = prototype.transaction;
+  prototype.transaction = function (this: EntityManager, ...args: unknown[]) {
+    const serializer = serializers.get(this.connection);
+    return serializer ? serializer.managerTransaction(this, args, own) : own.apply(this, args);
+  };
 }
 
 /** TypeORM marks it read-only, but its own save() then skips opening a nested transaction. */
