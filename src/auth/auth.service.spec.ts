@@ -1,7 +1,6 @@
 import { AppException } from '../common/app.exception';
 import { TransactionRunner } from '../database/transaction-runner';
-import { User } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
+import { type User, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { CaptchaService } from './captcha.service';
 import { CodesService } from './codes.service';

@@ -28,6 +28,12 @@ export interface DailySalesRow {
 }
 
 /**
+ * The one read model: the only place that names other modules' tables (schedules, orders,
+ * seat_claims, movies, cinemas) in its SQL, and the dependency rules (.dependency-cruiser.js) say so.
+ * It owns no table and only reads. A report sums every showtime's paid claims and orders and groups
+ * them in one statement; through the owners' services it would be per-module reads joined in memory,
+ * and ticketing would have to export a reporting service the sale path has no use for.
+ *
  * Box office aggregation, in SQL that reads the same on SQLite and MariaDB/MySQL. Sales are
  * summed per showtime first (correlated subqueries on the orders and seat-claims indexes), so
  * that grouping showtimes by movie or day never multiplies a showtime's seats by its orders.

@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import type { CinemaListRow } from './dto/cinema.dto';
 import { Cinema } from './entities/cinema.entity';
 
 export interface CinemaListFilter {
   city?: string;
-  movieId?: number;
-  /** showtimes starting after this count as future */
-  now: Date;
+  /** only these cinemas (those showing a movie) */
+  ids?: number[];
 }
 
+/** A line of the public list; the begin price comes from the showtimes. */
+export type CinemaListEntry = Pick<Cinema, 'id' | 'name' | 'city' | 'address'>;
+
 export type NewCinema = Pick<Cinema, 'name' | 'city' | 'address' | 'ownerId'> &
-  Partial<Pick<Cinema, 'contactName' | 'contactPhone' | 'website' | 'description'>>;
+  Partial<Pick<Cinema, 'contactName' | 'contactPhone' | 'website' | 'description' | 'tel' | 'paymentAccount'>>;
 
 export type CinemaPatch = Partial<
   Pick<
@@ -29,33 +30,18 @@ export class CinemasRepository {
     return this.cinemas.findOneBy({ id });
   }
 
-  /**
-   * One page of active cinemas with their lowest future price, computed by a correlated subquery
-   * in the same statement (ix_schedules_cinema_day narrows it to the cinema's showtimes).
-   */
-  async listActive(filter: CinemaListFilter, skip: number, take: number): Promise<[CinemaListRow[], number]> {
-    const movieClause = filter.movieId === undefined ? '' : ' AND s.movie_id = :movieId';
-    const rows = await this.activeCinemas(filter)
-      .select(['c.id AS id', 'c.name AS name', 'c.city AS city', 'c.address AS address'])
-      .addSelect(
-        `(SELECT MIN(s.price_cents) FROM schedules s WHERE s.cinema_id = c.id AND s.starts_at > :now${movieClause})`,
-        'begin_price_cents',
-      )
+  /** One page of active cinemas by id. */
+  listActive(filter: CinemaListFilter, skip: number, take: number): Promise<[CinemaListEntry[], number]> {
+    return this.activeCinemas(filter)
+      .select(['c.id', 'c.name', 'c.city', 'c.address'])
       .orderBy('c.id', 'ASC')
-      .offset(skip)
-      .limit(take)
-      .getRawMany<{ id: number; name: string; city: string; address: string; begin_price_cents: unknown }>();
-    const total = await this.activeCinemas(filter).getCount();
-    return [
-      rows.map((r) => ({
-        id: Number(r.id),
-        name: r.name,
-        city: r.city,
-        address: r.address,
-        beginPriceCents: r.begin_price_cents === null ? null : Number(r.begin_price_cents),
-      })),
-      total,
-    ];
+      .skip(skip)
+      .take(take)
+      .getManyAndCount();
+  }
+
+  exists(manager: EntityManager): Promise<boolean> {
+    return manager.getRepository(Cinema).exists();
   }
 
   async insert(manager: EntityManager, fields: NewCinema): Promise<Cinema> {
@@ -70,15 +56,11 @@ export class CinemasRepository {
   }
 
   private activeCinemas(filter: CinemaListFilter): SelectQueryBuilder<Cinema> {
-    const query = this.cinemas
-      .createQueryBuilder('c')
-      .where('c.status = :active', { active: 'active', now: filter.now, movieId: filter.movieId });
+    const query = this.cinemas.createQueryBuilder('c').where('c.status = :active', { active: 'active' });
     if (filter.city !== undefined) query.andWhere('c.city = :city', { city: filter.city });
-    if (filter.movieId !== undefined) {
-      query.andWhere(
-        'EXISTS (SELECT 1 FROM schedules f WHERE f.cinema_id = c.id AND f.movie_id = :movieId AND f.starts_at > :now)',
-      );
-    }
+    // `IN ()` is not SQL; no cinema showing the movie is an empty page anyway.
+    const { ids } = filter;
+    if (ids !== undefined) query.andWhere(ids.length ? 'c.id IN (:...ids)' : '1 = 0', { ids });
     return query;
   }
 }

@@ -7,6 +7,7 @@ import { pageWindow } from '../common/pagination';
 import { ResultCode } from '../common/result-code';
 import { TransactionRunner } from '../database/transaction-runner';
 import { UsersService } from '../users/users.service';
+import { CatalogShowtimes } from './catalog-showtimes';
 import { canManage, CinemaAccessService } from './cinema-access.service';
 import { CinemasRepository, NewCinema } from './cinemas.repository';
 import {
@@ -26,14 +27,25 @@ export class CinemasService {
     private readonly repository: CinemasRepository,
     private readonly access: CinemaAccessService,
     private readonly users: UsersService,
+    private readonly showtimes: CatalogShowtimes,
     private readonly runner: TransactionRunner,
   ) {}
 
+  /** Active cinemas (showing `movieId` when given), each with its lowest price of showtimes to come. */
   async list(query: CinemaQueryDto): Promise<Page<CinemaSummaryDto>> {
     const { skip, take } = pageWindow(query);
-    const filter = { city: query.city || undefined, movieId: query.movieId, now: new Date() };
-    const [rows, total] = await this.repository.listActive(filter, skip, take);
+    const { movieId } = query;
+    const now = new Date();
+    const ids = movieId === undefined ? undefined : await this.showtimes.cinemasShowing(movieId, now);
+    const [cinemas, total] = await this.repository.listActive({ city: query.city || undefined, ids }, skip, take);
+    const onPage = cinemas.map((c) => c.id);
+    const prices = await this.showtimes.lowestPrices(onPage, now, movieId);
+    const rows = cinemas.map((c) => ({ ...c, beginPriceCents: prices.get(c.id) ?? null }));
     return new Page(rows.map(toCinemaSummaryDto), total);
+  }
+
+  any(manager: EntityManager): Promise<boolean> {
+    return this.repository.exists(manager);
   }
 
   /** Suspended and expired cinemas are hidden from the public (1014) but not from who runs them. */

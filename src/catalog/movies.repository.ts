@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { TransactionRunner } from '../database/transaction-runner';
-import { Schedule } from '../schedules/entities/schedule.entity';
 import { definedOnly } from './cinemas.repository';
 import { Movie } from './entities/movie.entity';
 import type { MovieStatus } from './movie-status';
@@ -23,10 +21,7 @@ function containsPattern(text: string): string {
 
 @Injectable()
 export class MoviesRepository {
-  constructor(
-    @InjectRepository(Movie) private readonly movies: Repository<Movie>,
-    private readonly runner: TransactionRunner,
-  ) {}
+  constructor(@InjectRepository(Movie) private readonly movies: Repository<Movie>) {}
 
   findById(id: number, manager: EntityManager = this.movies.manager): Promise<Movie | null> {
     return manager.findOneBy(Movie, { id });
@@ -59,31 +54,18 @@ export class MoviesRepository {
     return manager.save(manager.create(Movie, fields));
   }
 
+  insertMany(manager: EntityManager, movies: NewMovie[]): Promise<Movie[]> {
+    return manager.save(movies.map((fields) => manager.create(Movie, fields)));
+  }
+
+  exists(manager: EntityManager): Promise<boolean> {
+    return manager.getRepository(Movie).exists();
+  }
+
   async update(manager: EntityManager, id: number, patch: Partial<NewMovie>): Promise<Movie> {
     const set = definedOnly(patch);
     if (Object.keys(set).length) await manager.update(Movie, { id }, set);
     return manager.findOneByOrFail(Movie, { id });
-  }
-
-  /**
-   * Locks the movie's showtimes (MySQL) before reading their sales, so that a payment cannot add a
-   * sale between this check and the delete: it waits, then finds its showtime gone.
-   */
-  async hasSoldShowtimes(manager: EntityManager, movieId: number): Promise<boolean> {
-    const showtimes = await this.runner
-      .forUpdate(manager.createQueryBuilder(Schedule, 's').select(['s.id', 's.soldCount']))
-      .where('s.movieId = :movieId', { movieId })
-      .getMany();
-    return showtimes.some((s) => s.soldCount > 0);
-  }
-
-  /** Showtimes that have not started yet: their end times follow the movie's duration. */
-  async hasShowtimesFrom(manager: EntityManager, movieId: number, now: Date): Promise<boolean> {
-    const count = await manager
-      .createQueryBuilder(Schedule, 's')
-      .where('s.movieId = :movieId AND s.startsAt > :now', { movieId, now })
-      .getCount();
-    return count > 0;
   }
 
   /** The foreign keys cascade to its showtimes and their unpaid or cancelled orders. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { EntityManager } from 'typeorm';
 import { AppException } from '../common/app.exception';
 import { Page } from '../common/envelope';
 import { pageWindow } from '../common/pagination';
@@ -8,14 +9,19 @@ import { localDay } from '../common/time';
 import { EnvironmentVariables } from '../config/env.validation';
 import { duplicateKeyIndex, isDuplicateKeyError } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
+import { CatalogShowtimes } from './catalog-showtimes';
 import { CreateMovieDto, MovieDto, MovieQueryDto, toMovieDto, UpdateMovieDto } from './dto/movie.dto';
 import { Movie } from './entities/movie.entity';
 import { MoviesRepository, NewMovie } from './movies.repository';
+
+/** What scheduling needs of a movie: the days it may show on, and its length. */
+export type MovieRun = Pick<Movie, 'id' | 'durationMinutes' | 'releaseDate' | 'offDate'>;
 
 @Injectable()
 export class MoviesService {
   constructor(
     private readonly repository: MoviesRepository,
+    private readonly showtimes: CatalogShowtimes,
     private readonly runner: TransactionRunner,
     private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}
@@ -40,8 +46,8 @@ export class MoviesService {
   }
 
   /** Also for other modules (scheduling needs the duration and the status on a day). */
-  async requireMovie(id: number): Promise<Movie> {
-    const movie = await this.repository.findById(id);
+  async requireMovie(id: number, manager?: EntityManager): Promise<Movie> {
+    const movie = await this.repository.findById(id, manager);
     if (!movie) throw new AppException(ResultCode.NotFound, 'movie not found');
     return movie;
   }
@@ -61,7 +67,7 @@ export class MoviesService {
         assertRunDates({ ...current, ...dto });
         const durationChanges = dto.durationMinutes !== undefined && dto.durationMinutes !== current.durationMinutes;
         // Showtimes keep the end (and the hall's free slots) computed from the old duration.
-        if (durationChanges && (await this.repository.hasShowtimesFrom(manager, id, new Date()))) {
+        if (durationChanges && (await this.showtimes.hasShowtimesFrom(manager, id, new Date()))) {
           throw new AppException(ResultCode.StillInUse, 'the duration cannot change while showtimes are scheduled');
         }
         return this.repository.update(manager, id, dto);
@@ -74,12 +80,21 @@ export class MoviesService {
     await this.runner.run(async (manager) => {
       const movie = await this.repository.findById(id, manager);
       if (!movie) throw new AppException(ResultCode.NotFound, 'movie not found');
-      if (await this.repository.hasSoldShowtimes(manager, id)) {
+      if (await this.showtimes.hasSoldShowtimes(manager, id)) {
         throw new AppException(ResultCode.StillInUse, 'the movie has showtimes with sold tickets');
       }
       await this.repository.delete(manager, id);
     });
     return null;
+  }
+
+  /** Movies in the caller's transaction, as given: for seeding an empty database. */
+  createMany(manager: EntityManager, movies: NewMovie[]): Promise<MovieRun[]> {
+    return this.repository.insertMany(manager, movies);
+  }
+
+  any(manager: EntityManager): Promise<boolean> {
+    return this.repository.exists(manager);
   }
 
   private async saving<T>(work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 
 /** Demo content: invented cinemas and films that look like a real programme. */
 

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { HallsModule } from '../halls/halls.module';
+import { SchedulesModule } from '../schedules/schedules.module';
+import { UsersModule } from '../users/users.module';
 import { DemoDataService } from './demo-data.service';
+import { DemoCatalogWriter } from './demo-writer';
 
 @Module({
-  imports: [AuthModule],
-  providers: [DemoDataService],
+  imports: [AuthModule, UsersModule, CatalogModule, HallsModule, SchedulesModule],
+  providers: [DemoDataService, DemoCatalogWriter],
 })
 export class DemoDataModule {}

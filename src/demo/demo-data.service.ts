@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
-import { EntityManager, Not } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { PasswordService } from '../auth/password.service';
-import { Cinema } from '../catalog/entities/cinema.entity';
-import { Movie } from '../catalog/entities/movie.entity';
+import { CinemasService } from '../catalog/cinemas.service';
+import { MoviesService } from '../catalog/movies.service';
 import type { Role } from '../common/decorators/auth.decorators';
 import { EnvironmentVariables } from '../config/env.validation';
 import { TransactionRunner } from '../database/transaction-runner';
-import { writeDemoCatalog } from './demo-writer';
-import { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { DemoCatalogWriter } from './demo-writer';
 
 export interface DemoAccount {
   name: string;
@@ -41,8 +41,8 @@ function demoPassword(): string {
 
 /**
  * Fills an empty embedded database with cinemas, halls, movies, a week of showtimes and two demo
- * accounts, so that a fresh `npm start` has something to browse and buy. The only writer of other
- * features' tables, and only into a database nobody has used yet.
+ * accounts, so that a fresh `npm start` has something to browse and buy, and only into a database
+ * nobody has used yet. It owns no table: every row goes through the service of the module that owns it.
  */
 @Injectable()
 export class DemoDataService implements OnApplicationBootstrap {
@@ -52,6 +52,10 @@ export class DemoDataService implements OnApplicationBootstrap {
     private readonly config: ConfigService<EnvironmentVariables, true>,
     private readonly runner: TransactionRunner,
     private readonly passwords: PasswordService,
+    private readonly users: UsersService,
+    private readonly cinemas: CinemasService,
+    private readonly movies: MoviesService,
+    private readonly catalog: DemoCatalogWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -82,23 +86,14 @@ export class DemoDataService implements OnApplicationBootstrap {
     return this.runner.run(async (manager) => {
       // Checked again under the write lock: another process may have seeded meanwhile.
       if (!(await this.isEmpty(manager))) return null;
-      const [merchant] = await manager.save(
-        User,
-        accounts.map((a, i) => ({
-          name: a.name,
-          nameKey: a.name.toLowerCase(),
-          phone: null,
-          email: null,
-          passwordHash: hashes[i],
-          nickname: a.role === 'merchant' ? '演示商户' : '演示观众',
-          gender: 'unknown' as const,
-          role: a.role,
-          avatarUrl: null,
-          disabled: false,
-          tokenVersion: 0,
-        })),
-      );
-      const counts = await writeDemoCatalog(manager, merchant.id, {
+      const users = [];
+      for (const [i, { name, role }] of accounts.entries()) {
+        const nickname = role === 'merchant' ? '演示商户' : '演示观众';
+        users.push(
+          await this.users.create(manager, { name, role, nickname, gender: 'unknown', passwordHash: hashes[i] }),
+        );
+      }
+      const counts = await this.catalog.write(manager, users[0].id, {
         timeZone: this.config.get('APP_TIMEZONE', { infer: true }),
         cleaningMinutes: this.config.get('CLEANING_MINUTES', { infer: true }),
       });
@@ -111,11 +106,11 @@ export class DemoDataService implements OnApplicationBootstrap {
 
   /** The first admin (ADMIN_NAME) may be created at start-up before us: admins do not count. */
   private async isEmpty(manager: EntityManager): Promise<boolean> {
-    const [cinemas, movies, users] = await Promise.all([
-      manager.count(Cinema),
-      manager.count(Movie),
-      manager.countBy(User, { role: Not('admin') }),
+    const found = await Promise.all([
+      this.cinemas.any(manager),
+      this.movies.any(manager),
+      this.users.anyBesidesAdmins(manager),
     ]);
-    return cinemas + movies + users === 0;
+    return !found.includes(true);
   }
 }

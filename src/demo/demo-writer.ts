@@ -1,69 +1,66 @@
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Cinema } from '../catalog/entities/cinema.entity';
-import { Movie } from '../catalog/entities/movie.entity';
+import { CinemasService } from '../catalog/cinemas.service';
+import { MoviesService } from '../catalog/movies.service';
 import { addDays, localDay } from '../common/time';
-import { Hall } from '../halls/entities/hall.entity';
-import { Schedule } from '../schedules/entities/schedule.entity';
+import { HallsService } from '../halls/halls.service';
+import { SchedulesService } from '../schedules/schedules.service';
 import { DEMO_CINEMAS, DEMO_HALLS, DEMO_MOVIES } from './demo-catalog';
 import { planShowtimes } from './demo-plan';
 
 const SHOWTIME_DAYS = 7;
-const INSERT_CHUNK = 100;
 
 interface WriteOptions {
   timeZone: string;
   cleaningMinutes: number;
 }
 
-/** Cinemas, halls, movies and a week of showtimes from tomorrow, in the caller's transaction. */
-export async function writeDemoCatalog(manager: EntityManager, ownerId: number, options: WriteOptions) {
-  const { timeZone } = options;
-  const today = localDay(new Date(), timeZone);
-  const cinemas = await manager.save(
-    Cinema,
-    DEMO_CINEMAS.map((c, i) => ({
-      ...c,
-      ownerId,
-      status: 'active' as const,
-      logoUrl: null,
-      website: null,
-      contactPhone: c.tel,
-      paymentAccount: `DEMO-SETTLEMENT-${String(i + 1).padStart(4, '0')}`,
-    })),
-  );
-  const halls = await manager.save(
-    Hall,
-    cinemas.flatMap((cinema) =>
-      DEMO_HALLS.map((h) => ({
-        ...h,
-        cinemaId: cinema.id,
-        seatCount: h.rows * h.cols - h.disabledSeats.length,
-        deletedAt: null,
+/** Cinemas, halls, movies and a week of showtimes from tomorrow, each through the module that owns it. */
+@Injectable()
+export class DemoCatalogWriter {
+  constructor(
+    private readonly cinemas: CinemasService,
+    private readonly halls: HallsService,
+    private readonly movies: MoviesService,
+    private readonly schedules: SchedulesService,
+  ) {}
+
+  /** In the caller's transaction: the seeding commits whole or not at all. */
+  async write(manager: EntityManager, ownerId: number, options: WriteOptions) {
+    const { timeZone } = options;
+    const today = localDay(new Date(), timeZone);
+    const cinemas = [];
+    for (const [i, cinema] of DEMO_CINEMAS.entries()) {
+      const paymentAccount = `DEMO-SETTLEMENT-${String(i + 1).padStart(4, '0')}`;
+      cinemas.push(
+        await this.cinemas.createOwned(manager, { ...cinema, ownerId, contactPhone: cinema.tel, paymentAccount }),
+      );
+    }
+    const halls = await this.halls.createMany(
+      manager,
+      cinemas.flatMap((cinema) => DEMO_HALLS.map((hall) => ({ ...hall, cinemaId: cinema.id }))),
+    );
+    const movies = await this.movies.createMany(
+      manager,
+      DEMO_MOVIES.map((m, i) => ({
+        title: m.title,
+        director: m.director,
+        actors: m.actors,
+        durationMinutes: m.durationMinutes,
+        posterUrl: `https://picsum.photos/seed/ttms-movie-${i + 1}/400/600`,
+        description: m.description,
+        releaseDate: addDays(today, m.releaseInDays),
+        offDate: m.offInDays === null ? null : addDays(today, m.offInDays),
+        genres: m.genres,
       })),
-    ),
-  );
-  const movies = await manager.save(
-    Movie,
-    DEMO_MOVIES.map((m, i) => ({
-      title: m.title,
-      director: m.director,
-      actors: m.actors,
-      durationMinutes: m.durationMinutes,
-      posterUrl: `https://picsum.photos/seed/ttms-movie-${i + 1}/400/600`,
-      description: m.description,
-      releaseDate: addDays(today, m.releaseInDays),
-      offDate: m.offInDays === null ? null : addDays(today, m.offInDays),
-      genres: m.genres,
-    })),
-  );
-  const showtimes = planShowtimes(halls, movies, {
-    firstDay: addDays(today, 1),
-    days: SHOWTIME_DAYS,
-    timeZone,
-    cleaningMinutes: options.cleaningMinutes,
-  });
-  for (let i = 0; i < showtimes.length; i += INSERT_CHUNK) {
-    await manager.insert(Schedule, showtimes.slice(i, i + INSERT_CHUNK));
+    );
+    const showtimes = planShowtimes(halls, movies, {
+      firstDay: addDays(today, 1),
+      days: SHOWTIME_DAYS,
+      timeZone,
+      cleaningMinutes: options.cleaningMinutes,
+    });
+    await this.schedules.addPlanned(manager, showtimes);
+    return { cinemas: cinemas.length, halls: halls.length, movies: movies.length, showtimes: showtimes.length };
   }
-  return { cinemas: cinemas.length, halls: halls.length, movies: movies.length, showtimes: showtimes.length };
 }

@@ -1,4 +1,8 @@
-import type { SeatPosition } from './entities/hall.entity';
+/** A seat by its row and its number in the row, both counting from 1. */
+export interface SeatPosition {
+  row: number;
+  col: number;
+}
 
 export interface HallLayout {
   rows: number;
@@ -39,4 +43,14 @@ export function sameLayout(a: HallLayout, b: HallLayout): boolean {
   if (a.rows !== b.rows || a.cols !== b.cols || a.disabledSeats.length !== b.disabledSeats.length) return false;
   const keys = new Set(a.disabledSeats.map(seatKey));
   return b.disabledSeats.every((seat) => keys.has(seatKey(seat)));
+}
+
+/** The layout after a change: seats given replace the old; kept ones that fall outside a smaller grid go. */
+export function nextLayout(current: HallLayout, change: Partial<HallLayout>): HallLayout {
+  const rows = change.rows ?? current.rows;
+  const cols = change.cols ?? current.cols;
+  const disabledSeats = change.disabledSeats
+    ? change.disabledSeats.map(({ row, col }) => ({ row, col }))
+    : current.disabledSeats.filter((seat) => seat.row <= rows && seat.col <= cols);
+  return { rows, cols, disabledSeats };
 }

@@ -4,10 +4,9 @@ import { Auth, AuthUser, CurrentUser, Public } from '../common/decorators/auth.d
 import { Page } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { ApiEnvelope } from '../common/swagger/api-envelope';
-import { ShowtimeDto } from '../schedules/dto/showtime.dto';
 import { HallDto } from './dto/hall.dto';
 import { IdParam } from '../common/id-param.dto';
-import { CreateHallDto, HallDayQueryDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
+import { CreateHallDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
 import { HallsService } from './halls.service';
 
 const { NotFound, AlreadyExists, StillInUse } = ResultCode;
@@ -39,14 +38,6 @@ export class HallsController {
   @ApiEnvelope(HallDto, { errors: [NotFound] })
   findOne(@Param() { id }: IdParam): Promise<HallDto> {
     return this.halls.findOne(id);
-  }
-
-  @Get(':id/schedules')
-  @Public()
-  @ApiOperation({ summary: "The hall's showtimes on a local day (the taken slots), soonest first" })
-  @ApiEnvelope(ShowtimeDto, { paged: true, errors: [NotFound] })
-  listDay(@Param() { id }: IdParam, @Query() query: HallDayQueryDto): Promise<Page<ShowtimeDto>> {
-    return this.halls.listDay(id, query);
   }
 
   @Patch(':id')

@@ -1,21 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { EntityManager } from 'typeorm';
 import { CinemaAccessService } from '../catalog/cinema-access.service';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { Page } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
-import { localDay } from '../common/time';
-import { EnvironmentVariables } from '../config/env.validation';
 import { isDuplicateKeyError } from '../database/db-errors';
 import { TransactionRunner } from '../database/transaction-runner';
-import { ShowtimeDto } from '../schedules/dto/showtime.dto';
-import { ScheduleQueriesService } from '../schedules/schedule-queries.service';
 import { HallDto, toHallDto } from './dto/hall.dto';
-import { CreateHallDto, HallDayQueryDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
+import { CreateHallDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
 import { Hall } from './entities/hall.entity';
-import { HallLayout, hasSeat, layoutProblem, sameLayout, seatCountOf } from './hall-layout';
-import { HallChanges, HallsRepository } from './halls.repository';
+import { HallLayout, hasSeat, layoutProblem, nextLayout, sameLayout, seatCountOf } from './hall-layout';
+import { HallShowtimes } from './hall-showtimes';
+import { HallChanges, HallsRepository, NewHall } from './halls.repository';
+
+/** A hall as scheduling sees it: its cinema, and the seats a showtime in it puts on sale. */
+export type HallSeating = Pick<Hall, 'id' | 'cinemaId' | 'seatCount'>;
+
+/** A hall to create: the seat count follows from its layout. */
+export type HallPlan = Omit<NewHall, 'seatCount'>;
 
 function assertValidLayout(layout: HallLayout): void {
   const problem = layoutProblem(layout);
@@ -29,28 +32,26 @@ export class HallsService {
   constructor(
     private readonly halls: HallsRepository,
     private readonly access: CinemaAccessService,
-    private readonly showtimes: ScheduleQueriesService,
+    private readonly showtimes: HallShowtimes,
     private readonly runner: TransactionRunner,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}
 
   async create(user: AuthUser, dto: CreateHallDto): Promise<HallDto> {
     await this.access.requireManageable(user, dto.cinemaId);
-    const layout = { rows: dto.rows, cols: dto.cols, disabledSeats: dto.disabledSeats ?? [] };
-    assertValidLayout(layout);
-    const hall = await this.withUniqueName(() =>
-      this.runner.run((manager) =>
-        this.halls.insert(manager, {
-          cinemaId: dto.cinemaId,
-          name: dto.name,
-          ...layout,
-          disabledSeats: layout.disabledSeats.map(({ row, col }) => ({ row, col })),
-          seatCount: seatCountOf(layout),
-          description: dto.description ?? null,
-        }),
-      ),
-    );
-    return toHallDto(hall);
+    const hall = laidOut({
+      cinemaId: dto.cinemaId,
+      name: dto.name,
+      rows: dto.rows,
+      cols: dto.cols,
+      disabledSeats: dto.disabledSeats ?? [],
+      description: dto.description ?? null,
+    });
+    return toHallDto(await this.withUniqueName(() => this.runner.run((manager) => this.halls.insert(manager, hall))));
+  }
+
+  /** Halls in the caller's transaction, without an access check: for seeding an empty database. */
+  createMany(manager: EntityManager, plans: HallPlan[]): Promise<HallSeating[]> {
+    return this.halls.insertMany(manager, plans.map(laidOut));
   }
 
   /** Every hall of the cinema unless a page is asked for (a cinema has a handful). */
@@ -66,10 +67,17 @@ export class HallsService {
     return toHallDto(await this.requireHall(id));
   }
 
-  async listDay(id: number, query: HallDayQueryDto): Promise<Page<ShowtimeDto>> {
-    await this.requireHall(id);
-    const day = query.date ?? localDay(new Date(), this.config.get('APP_TIMEZONE', { infer: true }));
-    return this.showtimes.listHallDay(id, day);
+  /** A hall not deleted, for scheduling into it. */
+  findActive(id: number): Promise<HallSeating | null> {
+    return this.halls.findActive(id);
+  }
+
+  /**
+   * Locks the hall row until the caller's transaction ends: scheduling into a hall, changing its
+   * layout and deleting it all take this lock first, so they queue instead of interleaving.
+   */
+  lockActive(manager: EntityManager, id: number): Promise<HallSeating | null> {
+    return this.halls.findActiveForUpdate(manager, id);
   }
 
   async update(user: AuthUser, id: number, dto: UpdateHallDto): Promise<HallDto> {
@@ -86,8 +94,8 @@ export class HallsService {
           const now = new Date();
           const seatCount = seatCountOf(layout);
           // Showtime rows first: their locks make a concurrent hold wait for the new layout.
-          await this.halls.syncUpcomingSeatCounts(manager, id, seatCount, now);
-          const lost = (await this.halls.findClaimedSeats(manager, id, now)).find((seat) => !hasSeat(layout, seat));
+          await this.showtimes.applySeatCount(manager, id, seatCount, now);
+          const lost = (await this.showtimes.claimedSeats(manager, id, now)).find((seat) => !hasSeat(layout, seat));
           if (lost) {
             const seat = `row ${lost.row}, col ${lost.col}`;
             throw new AppException(
@@ -111,10 +119,10 @@ export class HallsService {
       const hall = await this.halls.findActiveForUpdate(manager, id);
       if (!hall) throw new AppException(ResultCode.NotFound, 'hall not found');
       const now = new Date();
-      if ((await this.halls.countUpcomingSchedules(manager, id, now)) > 0) {
+      if (await this.showtimes.hasUpcoming(manager, id, now)) {
         throw new AppException(ResultCode.StillInUse, 'the hall has showtimes that have not ended');
       }
-      if (await this.halls.hasAnySchedule(manager, id)) await this.halls.softDelete(manager, hall, now);
+      if (await this.showtimes.hasAny(manager, id)) await this.halls.softDelete(manager, hall, now);
       else await this.halls.delete(manager, id);
     });
   }
@@ -138,12 +146,9 @@ export class HallsService {
   }
 }
 
-/** The layout after a change: seats given replace the old; kept ones that fall outside a smaller grid go. */
-function nextLayout(hall: Hall, dto: UpdateHallDto): HallLayout {
-  const rows = dto.rows ?? hall.rows;
-  const cols = dto.cols ?? hall.cols;
-  const disabledSeats = dto.disabledSeats
-    ? dto.disabledSeats.map(({ row, col }) => ({ row, col }))
-    : hall.disabledSeats.filter((seat) => seat.row <= rows && seat.col <= cols);
-  return { rows, cols, disabledSeats };
+/** A checked layout with its seat count; request seats (DTO instances) become plain { row, col }. */
+function laidOut(plan: HallPlan): NewHall {
+  assertValidLayout(plan);
+  const disabledSeats = plan.disabledSeats.map(({ row, col }) => ({ row, col }));
+  return { ...plan, disabledSeats, seatCount: seatCountOf(plan) };
 }

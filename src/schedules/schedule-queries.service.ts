@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { AppException } from '../common/app.exception';
 import { Page } from '../common/envelope';
 import { pageWindow } from '../common/pagination';
 import { ResultCode } from '../common/result-code';
-import { ScheduleListQueryDto } from './dto/schedule-request.dto';
+import { localDay } from '../common/time';
+import { EnvironmentVariables } from '../config/env.validation';
+import { HallsService } from '../halls/halls.service';
+import { HallDayQueryDto, ScheduleListQueryDto } from './dto/schedule-request.dto';
 import { ShowtimeDto, toShowtimeDto } from './dto/showtime.dto';
 import { ScheduleViewsRepository } from './schedule-views.repository';
 
-/** Public reads of showtimes; exported for the halls module's day view. */
+/** Public reads of showtimes. */
 @Injectable()
 export class ScheduleQueriesService {
-  constructor(private readonly views: ScheduleViewsRepository) {}
+  constructor(
+    private readonly views: ScheduleViewsRepository,
+    private readonly halls: HallsService,
+    private readonly config: ConfigService<EnvironmentVariables, true>,
+  ) {}
 
   async list(query: ScheduleListQueryDto): Promise<Page<ShowtimeDto>> {
     const { movieId, cinemaId, hallId, date } = query;
@@ -26,8 +34,10 @@ export class ScheduleQueriesService {
     return toShowtimeDto(view);
   }
 
-  /** The hall's showtimes on a local day, soonest first (the caller has checked the hall exists). */
-  async listHallDay(hallId: number, day: string): Promise<Page<ShowtimeDto>> {
+  /** The hall's showtimes on a local day (today by default), soonest first; 1014 for a hall deleted or unknown. */
+  async listHallDay(hallId: number, query: HallDayQueryDto): Promise<Page<ShowtimeDto>> {
+    await this.halls.findOne(hallId);
+    const day = query.date ?? localDay(new Date(), this.config.get('APP_TIMEZONE', { infer: true }));
     const items = await this.views.listHallDay(hallId, day);
     return new Page(items.map(toShowtimeDto), items.length);
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { HallsModule } from '../halls/halls.module';
+import { HallDayController } from './hall-day.controller';
 import { ScheduleQueriesService } from './schedule-queries.service';
 import { ScheduleSalesRepository } from './schedule-sales.repository';
 import { ScheduleSalesService } from './schedule-sales.service';
@@ -7,10 +9,11 @@ import { ScheduleViewsRepository } from './schedule-views.repository';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
+import { ShowtimeAnswersModule } from './showtime-answers.module';
 
 @Module({
-  imports: [CatalogModule],
-  controllers: [SchedulesController],
+  imports: [CatalogModule, HallsModule, ShowtimeAnswersModule],
+  controllers: [SchedulesController, HallDayController],
   providers: [
     ScheduleSalesService,
     ScheduleSalesRepository,
@@ -19,6 +22,6 @@ import { SchedulesService } from './schedules.service';
     SchedulesRepository,
     ScheduleViewsRepository,
   ],
-  exports: [ScheduleSalesService, ScheduleQueriesService],
+  exports: [ScheduleSalesService, ScheduleQueriesService, SchedulesService],
 })
 export class SchedulesModule {}

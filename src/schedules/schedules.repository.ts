@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { Movie } from '../catalog/entities/movie.entity';
+import { DataSource, EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
-import { lockActiveHall } from '../halls/hall-lock';
-import { Hall } from '../halls/entities/hall.entity';
-import { SeatClaim } from '../ticketing/entities/seat-claim.entity';
 import { Schedule } from './entities/schedule.entity';
 
 export type NewSchedule = Pick<
@@ -16,29 +12,15 @@ export type ScheduleChanges = Partial<
   Pick<Schedule, 'hallId' | 'startsAt' | 'endsAt' | 'showDate' | 'priceCents' | 'seatCount'>
 >;
 
-/** The schedule rows themselves, and the hall and movie rows that scheduling checks and locks. */
+const INSERT_CHUNK = 100;
+
+/** The schedule rows themselves: scheduling's reads, locks and writes. */
 @Injectable()
 export class SchedulesRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runner: TransactionRunner,
   ) {}
-
-  findActiveHall(id: number): Promise<Hall | null> {
-    return this.dataSource.getRepository(Hall).findOneBy({ id, deletedAt: IsNull() });
-  }
-
-  /**
-   * Locks the hall row for the rest of the transaction: two requests scheduling into one hall (or a
-   * layout change, or a delete) take turns, so the overlap check and the insert cannot interleave.
-   */
-  lockActiveHall(manager: EntityManager, id: number): Promise<Hall | null> {
-    return lockActiveHall(this.runner, manager, id);
-  }
-
-  findMovie(id: number, manager: EntityManager = this.dataSource.manager): Promise<Movie | null> {
-    return manager.getRepository(Movie).findOneBy({ id });
-  }
 
   findById(id: number): Promise<Schedule | null> {
     return this.dataSource.getRepository(Schedule).findOneBy({ id });
@@ -68,19 +50,16 @@ export class SchedulesRepository {
     return query.getOne();
   }
 
-  /** Seats sold (claim without expiry) or held by a hold that has not lapsed. */
-  hasLiveClaims(manager: EntityManager, scheduleId: number, now: Date): Promise<boolean> {
-    return manager
-      .getRepository(SeatClaim)
-      .createQueryBuilder('c')
-      .where('c.schedule_id = :scheduleId', { scheduleId })
-      .andWhere('(c.expires_at IS NULL OR c.expires_at > :now)', { now })
-      .getExists();
-  }
-
   async insert(manager: EntityManager, schedule: NewSchedule): Promise<number> {
     const saved = await manager.getRepository(Schedule).save({ ...schedule, soldCount: 0 });
     return saved.id;
+  }
+
+  async insertMany(manager: EntityManager, schedules: NewSchedule[]): Promise<void> {
+    for (let i = 0; i < schedules.length; i += INSERT_CHUNK) {
+      const chunk = schedules.slice(i, i + INSERT_CHUNK).map((schedule) => ({ ...schedule, soldCount: 0 }));
+      await manager.insert(Schedule, chunk);
+    }
   }
 
   async update(manager: EntityManager, id: number, changes: ScheduleChanges): Promise<void> {

@@ -1,9 +1,12 @@
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { CinemaAccessService } from '../catalog/cinema-access.service';
+import { MoviesService } from '../catalog/movies.service';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
+import { HallsService } from '../halls/halls.service';
+import { LiveClaims } from './live-claims';
 import { ScheduleViewsRepository } from './schedule-views.repository';
 import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
@@ -15,6 +18,7 @@ const settings: Record<string, unknown> = { APP_TIMEZONE: 'Asia/Shanghai', CLEAN
 
 describe('SchedulesService', () => {
   let service: SchedulesService;
+  /** The repository's mocks, and those of the hall, movie and live-claim questions asked of their owners. */
   let repo: Record<string, jest.Mock>;
 
   beforeEach(async () => {
@@ -32,6 +36,9 @@ describe('SchedulesService', () => {
       providers: [
         SchedulesService,
         { provide: SchedulesRepository, useValue: repo },
+        { provide: HallsService, useValue: { findActive: repo.findActiveHall, lockActive: repo.lockActiveHall } },
+        { provide: MoviesService, useValue: { requireMovie: repo.findMovie } },
+        { provide: LiveClaims, useValue: { anyLive: repo.hasLiveClaims } },
         { provide: ScheduleViewsRepository, useValue: { findView: jest.fn() } },
         { provide: CinemaAccessService, useValue: { requireManageable: jest.fn().mockResolvedValue({}) } },
         { provide: TransactionRunner, useValue: { run: (work: (m: object) => unknown) => work({}) } },

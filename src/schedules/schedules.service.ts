@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { CinemaAccessService } from '../catalog/cinema-access.service';
-import { Movie } from '../catalog/entities/movie.entity';
+import { MovieRun, MoviesService } from '../catalog/movies.service';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { localDay, yuanToCents } from '../common/time';
 import { EnvironmentVariables } from '../config/env.validation';
 import { TransactionRunner } from '../database/transaction-runner';
+import { HallSeating, HallsService } from '../halls/halls.service';
 import { CreateScheduleDto, UpdateScheduleDto } from './dto/schedule-request.dto';
 import { ShowtimeDto, toShowtimeDto } from './dto/showtime.dto';
 import { Schedule } from './entities/schedule.entity';
+import { LiveClaims } from './live-claims';
 import { ScheduleViewsRepository } from './schedule-views.repository';
-import { ScheduleChanges, SchedulesRepository } from './schedules.repository';
+import { NewSchedule, ScheduleChanges, SchedulesRepository } from './schedules.repository';
 import { clashBounds, hallFreeAt, ShowtimeSlot } from './showtime-slot';
 
 interface PlacedSlot extends ShowtimeSlot {
@@ -30,19 +32,21 @@ export class SchedulesService {
     private readonly schedules: SchedulesRepository,
     private readonly views: ScheduleViewsRepository,
     private readonly access: CinemaAccessService,
+    private readonly halls: HallsService,
+    private readonly movies: MoviesService,
+    private readonly claims: LiveClaims,
     private readonly runner: TransactionRunner,
     private readonly config: ConfigService<EnvironmentVariables, true>,
   ) {}
 
   async create(user: AuthUser, dto: CreateScheduleDto): Promise<ShowtimeDto> {
-    const hall = await this.schedules.findActiveHall(dto.hallId);
+    const hall = await this.halls.findActive(dto.hallId);
     if (!hall) throw new AppException(ResultCode.NotFound, 'hall not found');
     await this.access.requireManageable(user, hall.cinemaId);
-    const movie = await this.schedules.findMovie(dto.movieId);
-    if (!movie) throw new AppException(ResultCode.NotFound, 'movie not found');
+    const movie = await this.movies.requireMovie(dto.movieId);
     const slot = this.placeSlot(movie, new Date(dto.startsAt));
     return this.runner.run(async (manager) => {
-      const lockedHall = await this.schedules.lockActiveHall(manager, hall.id);
+      const lockedHall = await this.halls.lockActive(manager, hall.id);
       if (!lockedHall) throw new AppException(ResultCode.NotFound, 'hall not found');
       await this.assertHallFree(manager, lockedHall.id, slot);
       const id = await this.schedules.insert(manager, {
@@ -71,8 +75,7 @@ export class SchedulesService {
       const startsAt = dto.startsAt !== undefined ? new Date(dto.startsAt) : schedule.startsAt;
       if (hall && (hall.id !== schedule.hallId || startsAt.getTime() !== schedule.startsAt.getTime())) {
         await this.assertNoSales(manager, schedule, 'moved to another time or hall');
-        const movie = await this.schedules.findMovie(schedule.movieId, manager);
-        if (!movie) throw new AppException(ResultCode.NotFound, 'movie not found');
+        const movie = await this.movies.requireMovie(schedule.movieId, manager);
         const slot = this.placeSlot(movie, startsAt);
         await this.assertHallFree(manager, hall.id, slot, schedule.id);
         Object.assign(changes, slot, { hallId: hall.id, seatCount: hall.seatCount });
@@ -93,8 +96,13 @@ export class SchedulesService {
     });
   }
 
+  /** Showtimes planned elsewhere, inserted as given in the caller's transaction: for seeding an empty database. */
+  addPlanned(manager: EntityManager, showtimes: NewSchedule[]): Promise<void> {
+    return this.schedules.insertMany(manager, showtimes);
+  }
+
   /** The slot a movie takes from `startsAt`, on a day it is showing and not in the past. */
-  private placeSlot(movie: Movie, startsAt: Date): PlacedSlot {
+  private placeSlot(movie: MovieRun, startsAt: Date): PlacedSlot {
     if (startsAt.getTime() < Date.now()) {
       throw new AppException(ResultCode.ShowtimeInPast, 'showtime starts in the past');
     }
@@ -122,13 +130,13 @@ export class SchedulesService {
 
   /** Sold seats, and holds that may still be paid, tie a showtime to its time, hall and existence. */
   private async assertNoSales(manager: EntityManager, schedule: Schedule, change: string): Promise<void> {
-    if (schedule.soldCount > 0 || (await this.schedules.hasLiveClaims(manager, schedule.id, new Date()))) {
+    if (schedule.soldCount > 0 || (await this.claims.anyLive(manager, schedule.id, new Date()))) {
       throw new AppException(ResultCode.StillInUse, `tickets are sold or held: the showtime cannot be ${change}`);
     }
   }
 
-  private async lockTargetHall(manager: EntityManager, hallId: number, schedule: Schedule) {
-    const hall = await this.schedules.lockActiveHall(manager, hallId);
+  private async lockTargetHall(manager: EntityManager, hallId: number, schedule: Schedule): Promise<HallSeating> {
+    const hall = await this.halls.lockActive(manager, hallId);
     if (!hall) throw new AppException(ResultCode.NotFound, 'hall not found');
     if (hall.cinemaId !== schedule.cinemaId) throw invalid('hallId', 'the hall belongs to another cinema');
     return hall;

@@ -4,6 +4,7 @@ import { SchedulesModule } from '../schedules/schedules.module';
 import { CheckInController } from './check-in.controller';
 import { CheckInService } from './check-in.service';
 import { HoldSweepService } from './hold-sweep.service';
+import { LiveClaimsModule } from './live-claims.module';
 import { OrderActionsController } from './order-actions.controller';
 import { OrderCancellationsService } from './order-cancellations.service';
 import { OrderPaymentsService } from './order-payments.service';
@@ -20,7 +21,7 @@ import { SeatMapRepository } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
 
 @Module({
-  imports: [SchedulesModule, CatalogModule],
+  imports: [SchedulesModule, CatalogModule, LiveClaimsModule],
   controllers: [OrdersController, OrderActionsController, CheckInController, SeatMapController],
   providers: [
     OrdersRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, Repository } from 'typeorm';
+import { Brackets, EntityManager, Not, Repository } from 'typeorm';
 import type { Role } from '../common/decorators/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './entities/user.entity';
@@ -31,6 +31,10 @@ export class UsersRepository {
 
   findById(id: number, manager?: EntityManager): Promise<User | null> {
     return (manager?.getRepository(User) ?? this.users).findOneBy({ id });
+  }
+
+  existsBesidesAdmins(manager: EntityManager): Promise<boolean> {
+    return manager.getRepository(User).existsBy({ role: Not('admin') });
   }
 
   /** The lock keeps concurrent admin changes to one user in order (MySQL; SQLite transactions are serial). */

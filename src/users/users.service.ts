@@ -4,8 +4,13 @@ import { AppException } from '../common/app.exception';
 import type { Role } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
 import { duplicateKeyIndex, isDuplicateKeyError } from '../database/db-errors';
+import type { Statement } from '../database/statement';
 import { User } from './entities/user.entity';
+import { SessionAccount, sessionAccountsStatement } from './session-accounts';
 import { NewUser, UsersRepository } from './users.repository';
+
+/** What this service hands out; the entity class stays users' own. */
+export type { SessionAccount, User };
 
 export interface IdentityKeys {
   name?: string;
@@ -34,6 +39,16 @@ export class UsersService {
 
   findById(id: number, manager?: EntityManager): Promise<User | null> {
     return this.users.findById(id, manager);
+  }
+
+  /** The statement reading the session side of these users, for the auth guard to send with its own. */
+  sessionAccounts(userIds: number[]): Statement<Map<number, SessionAccount>> {
+    return sessionAccountsStatement(userIds);
+  }
+
+  /** Whether anyone but an admin has an account (the first admin may be created at start-up). */
+  anyBesidesAdmins(manager: EntityManager): Promise<boolean> {
+    return this.users.existsBesidesAdmins(manager);
   }
 
   findByAccount(account: string): Promise<User | null> {

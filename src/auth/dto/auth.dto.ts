@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import type { Gender } from '../../users/entities/user.entity';
 import {
+  type Gender,
   IsAccountEmail,
   IsAccountName,
   IsGender,

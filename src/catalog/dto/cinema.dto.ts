@@ -7,6 +7,9 @@ import type { Cinema, CinemaStatus } from '../entities/cinema.entity';
 import { Trim } from '../../common/transforms';
 import { HTTP_URL, IfPresent } from './field-rules';
 
+/** For modules that read a cinema's status; the entity stays catalog's own. */
+export type { CinemaStatus };
+
 export const CINEMA_STATUSES: readonly CinemaStatus[] = ['active', 'suspended', 'expired'];
 /** Landlines with area code and extension as well as mobiles: digits, spaces, + - ( ). */
 export const PHONE_LIKE = /^[0-9+\-() ]{3,30}$/;

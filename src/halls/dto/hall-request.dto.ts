@@ -12,7 +12,6 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDay } from '../../common/time';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -94,11 +93,4 @@ export class HallListQueryDto {
   @Min(1)
   @Max(100)
   pageSize?: number;
-}
-
-export class HallDayQueryDto {
-  /** a calendar day in APP_TIMEZONE; default today */
-  @IsOptional()
-  @IsCalendarDay()
-  date?: string;
 }

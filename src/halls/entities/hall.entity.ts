@@ -1,11 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Cinema } from '../../catalog/entities/cinema.entity';
 import { CreatedAtColumn, InstantColumn } from '../../database/columns';
+import type { SeatPosition } from '../hall-layout';
 
-export interface SeatPosition {
-  row: number;
-  col: number;
-}
+// Still imported from here by files of the sale path and by the e2e tests; other modules take it from hall-layout.
+export type { SeatPosition };
 
 @Entity('halls')
 @Index('uq_halls_cinema_name', ['cinemaId', 'name'], { unique: true })

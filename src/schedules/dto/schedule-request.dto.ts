@@ -77,3 +77,10 @@ export class ScheduleListQueryDto extends PageQueryDto {
   @IsCalendarDay()
   date?: string;
 }
+
+export class HallDayQueryDto {
+  /** a calendar day in APP_TIMEZONE; default today */
+  @IsOptional()
+  @IsCalendarDay()
+  date?: string;
+}

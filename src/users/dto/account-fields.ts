@@ -5,6 +5,9 @@ import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-valid
 import type { Gender } from '../entities/user.entity';
 import { Trim } from '../../common/transforms';
 
+/** For modules that take a gender; the entity stays users' own. */
+export type { Gender };
+
 /** The account field rules of CONTRACT section 2, shared by registration, login, codes and profile DTOs. */
 export const PHONE_PATTERN = /^1[3-9]\d{9}$/;
 export const GENDERS: readonly Gender[] = ['male', 'female', 'unknown'];
