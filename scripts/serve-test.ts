@@ -4,12 +4,13 @@
  * the test knobs of CONTRACT section 9, and runs an SMS inbox that the server's webhook driver posts codes
  * to, so that a client can read them back at `GET /codes/:phone`.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppServer, freePort, startAppServer } from './lib/app-server';
 
 export const ROOT = join(__dirname, '..');
 export const CAPTCHA_CODE = 'abcd';
@@ -62,13 +63,6 @@ function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await close(probe);
-  return port;
-}
-
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -113,33 +107,6 @@ async function startSmsInbox(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with status ${child.exitCode} while starting`);
-    try {
-      const response = await fetch(`${origin}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the server did not answer /api/v1/health within ${timeoutMs / 1000} s`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'ttms-it-'));
@@ -169,30 +136,33 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   // A fresh embedded database every run, whatever the caller's shell points at.
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL']) delete env[name];
 
-  let output = '';
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env, stdio: 'pipe' });
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-
+  let server: AppServer;
+  try {
+    server = await startAppServer({
+      entry: join(ROOT, 'dist', 'main.js'),
+      cwd: ROOT,
+      port,
+      env,
+      keepOutput: Infinity,
+      name: 'the server',
+    });
+  } catch (error) {
+    await close(inbox.server);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const stop = async () => {
-    await stopChild(child);
+    await server.stop();
     await close(inbox.server);
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitForHealth(origin, child, 60_000);
-  } catch (error) {
-    await stop();
-    process.stderr.write(output);
-    throw error;
-  }
   return {
     origin,
     baseUrl: `${origin}/api/v1`,
     smsInboxUrl: inbox.url,
     admin,
     captchaCode: CAPTCHA_CODE,
-    output: () => output,
+    output: server.output,
     stop,
   };
 }

@@ -1,9 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { freePort } from '../../scripts/lib/app-server';
 import { resolveDataSourceOptions } from '../../src/database/database.options';
 
 const SERVER = firstInstalled(['mariadbd', 'mysqld'], ['/usr/sbin']);
@@ -193,19 +193,6 @@ function run(command: string, args: string[]): Promise<void> {
     execFile(command, args, { maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${command} failed: ${error.message}\n${stdout}\n${stderr}`));
       else resolve();
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
     });
   });
 }

@@ -1,10 +1,10 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { freePort, startAppServer } from '../../scripts/lib/app-server';
 
 const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 60_000;
@@ -102,64 +102,23 @@ export function spawnedAppEnv(port: number, dir: string): Record<string, string>
 async function spawnApp(dist: string, env: Record<string, string>): Promise<SpawnedApp> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ttms-spawned-'));
-  const child = spawn(process.execPath, [join(dist, 'main.js')], {
-    cwd: ROOT,
-    env: { ...spawnedAppEnv(port, dir), ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await terminate(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
   try {
-    await waitUntilHealthy(url, child, () => stderr);
+    const server = await startAppServer({
+      entry: join(dist, 'main.js'),
+      cwd: ROOT,
+      port,
+      env: { ...spawnedAppEnv(port, dir), ...env },
+      startTimeoutMs: START_TIMEOUT_MS,
+      keepOutput: 4000,
+      name: 'app process',
+    });
+    const stop = async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { port, url: server.url, http: request(server.url), stop };
   } catch (error) {
-    await stop();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { port, url, http: request(url), stop };
-}
-
-async function waitUntilHealthy(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`app process exited with ${child.exitCode}:\n${stderr()}`);
-    try {
-      const res = await fetch(`${url}/api/v1/health`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`app process did not answer ${url}/api/v1/health within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
-}
-
-/** SIGTERM (the app's shutdown hooks close the pool), SIGKILL if it has not exited after 10 s. */
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
