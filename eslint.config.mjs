@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench-tmp/**', 'bench/profiles/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-artifacts/**', 'eslint.config.mjs', 'jest.config.js', 'scripts/*.js', 'test/setup/*.js'] },
+  { ignores: ['dist/**', '.bench-tmp/**', 'bench/profiles/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-artifacts/**', 'eslint.config.mjs', '.dependency-cruiser.js', 'jest.config.js', 'scripts/*.js', 'test/setup/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { CinemaStatus } from '../catalog/entities/cinema.entity';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { CinemaStatus } from '../catalog/dto/cinema.dto';
+import type { SeatPosition } from '../halls/hall-layout';
 import { instantOf } from '../database/raw-sql';
 import { readStatement, Statement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
-import type { SaleContext } from './schedule-sales.service';
+import type { SaleContext } from './sale-context';
 
 interface SaleContextRow {
   schedule_id: number | string;

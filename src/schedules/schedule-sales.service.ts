@@ -1,28 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { CinemaStatus } from '../catalog/entities/cinema.entity';
 import type { Transaction } from '../database/transaction';
-import type { SeatPosition } from '../halls/entities/hall.entity';
 import { Schedule } from './entities/schedule.entity';
+import type { SaleContext } from './sale-context';
 import { ScheduleSalesRepository } from './schedule-sales.repository';
 
-/** What ticketing needs to know about a showtime to sell its seats, read in one query. */
-export interface SaleContext {
-  scheduleId: number;
-  startsAt: Date;
-  priceCents: number;
-  movieTitle: string;
-  cinemaId: number;
-  cinemaName: string;
-  cinemaOwnerId: number | null;
-  cinemaStatus: CinemaStatus;
-  hallId: number;
-  hallName: string;
-  rows: number;
-  cols: number;
-  disabledSeats: SeatPosition[];
-}
+export type { SaleContext } from './sale-context';
 
 /**
  * The schedules module's face towards the sale path. A showtime's row is the lock that every change

@@ -1,7 +1,7 @@
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 import type { SaleContext } from '../schedules/schedule-sales.service';
 import { MAX_SEATS_PER_USER } from './dto/create-order.dto';
 import type { HeldClaim } from './seat-claims.repository';

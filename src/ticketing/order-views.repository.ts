@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { Hall, SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
@@ -124,7 +124,7 @@ function applyStatusFilter(query: SelectQueryBuilder<Order>, status: OrderStatus
 }
 
 /** A deleted hall's name carries a `~<id>` suffix (freeing the name); its old orders show the name they ran under. */
-function hallNameOf(hall: Pick<Hall, 'id' | 'name' | 'deletedAt'>): string {
+function hallNameOf(hall: { id: number; name: string; deletedAt: Date | null }): string {
   const suffix = `~${hall.id}`;
   return hall.deletedAt && hall.name.endsWith(suffix) ? hall.name.slice(0, -suffix.length) : hall.name;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 import type { Order } from './entities/order.entity';
 import { claimsInsert } from './seat-claims.repository';
 

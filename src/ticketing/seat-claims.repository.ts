@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { instantOf } from '../database/raw-sql';
 import { PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 
 export interface HeldClaim {
   id: number;

@@ -5,7 +5,7 @@ import { AppException } from '../common/app.exception';
 import { Envelope, RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { centsToYuan } from '../common/time';
-import type { SeatPosition } from '../halls/entities/hall.entity';
+import type { SeatPosition } from '../halls/hall-layout';
 import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
 import { CachedMap, SeatMapCache, sameStamp } from './seat-map.cache';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
