@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --only sqlite|mariadb] [-- --out FILE]`: builds the server once,
- * then on SQLite and on MariaDB (a fresh database next to TEST_DATABASE_URL) measures the framework
- * ceiling, the seat map, a rush for seats against the database's own ceiling, login, and the
- * server's memory; writes bench/RESULTS.md (a --quick smoke run: bench/RESULTS.quick.md).
+ * `npm run bench [-- --quick] [-- --only sqlite|mariadb] [-- --out FILE]`: builds the server and a
+ * bare NestJS app once, then on SQLite and on MariaDB (a fresh database next to TEST_DATABASE_URL)
+ * measures the framework's ceiling (the bare app), the seat map against the bare app answering the
+ * same bytes, a rush for seats against the database's own ceiling and the framework's, login, and
+ * the memory of the server as `npm start` runs it; writes bench/RESULTS.md (a --quick smoke run:
+ * bench/RESULTS.quick.md).
  * BENCH_CPU_PROF=1 writes one CPU profile of the server per phase under bench/profiles/.
  */
 import * as argon2 from 'argon2';
@@ -14,13 +16,15 @@ import { join, relative, resolve } from 'node:path';
 import { auditSales } from './lib/checks';
 import { createTarget, DbKind, DbTarget, dropTarget, mariadbServerUrl, openSql, Sql } from './lib/db';
 import { BenchUser, HALL, insertUsers, loadCatalog, mintToken, sellHalf } from './lib/fixtures';
-import { JsonClient } from './lib/http';
-import { selfTimeByModule, topSelfTime } from './lib/profile-summary';
+import { JsonClient, rawGet } from './lib/http';
+import { foldedByModule, inclusiveByModule, selfTimeByModule, topSelfTime } from './lib/profile-summary';
 import { DbResult, renderReport, RunInfo, verdicts } from './lib/report';
-import { localDatabasePid, processCpuMs, ServerProcess } from './lib/server';
+import { baseEnv, localDatabasePid, processCpuMs, ServerProcess } from './lib/server';
 import { log, round, sleep } from './lib/util';
 import { runWorker } from './lib/worker';
+import type { StoredAnswer } from './bare-app/main';
 import type { BareInput, BareOutput } from './workers/bare';
+import { ACCEPT_ENCODING } from './workers/cannon';
 import type { CannonInput, CannonOutput } from './workers/cannon';
 import type { RushInput, RushOutput } from './workers/rush';
 
@@ -32,6 +36,8 @@ const ROOT = resolve(__dirname, '..');
 const BUILT = join(ROOT, '.bench-tmp', 'dist');
 /** BENCH_DIST=<dir>: measure an already built copy of the app instead (to try a change before it lands in src/). */
 const DIST = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : BUILT;
+/** The bare NestJS app the product is measured against (bench/bare-app), compiled here. */
+const BARE = join(ROOT, '.bench-tmp', 'bare');
 /** Server logs of the last run, kept for a look after a failure. */
 const LOGS = join(ROOT, '.bench-tmp', 'logs');
 const argv = process.argv.slice(2);
@@ -41,6 +47,12 @@ const outFile = argv.includes('--out')
   ? resolve(argv[argv.indexOf('--out') + 1])
   : join(__dirname, QUICK ? 'RESULTS.quick.md' : 'RESULTS.md');
 const PROFILE = process.env.BENCH_CPU_PROF === '1';
+/**
+ * --pieces: after the seat map, the bare app again with each piece of the product's request path
+ * added alone, then all together (bench/bare-app, BARE_PIECES), on the first database measured.
+ */
+const PIECES = argv.includes('--pieces');
+const PIECE_SETS = ['send', 'pino', 'helmet', 'cors', 'static', 'guards', 'send,pino,helmet,cors,static,guards'];
 
 const SETTINGS: RunInfo['settings'] = QUICK
   ? {
@@ -84,9 +96,6 @@ function serverEnv(target: DbTarget, tmp: string): Record<string, string> {
   return {
     ...target.env,
     NODE_ENV: 'test',
-    // The deployment settings of the Docker image (README, "Performance and deployment").
-    NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? '--max-old-space-size=192',
-    UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '2',
     LOG_LEVEL: 'warn',
     RATE_LIMITS: 'off',
     DEMO_DATA: 'false',
@@ -101,14 +110,93 @@ function serverEnv(target: DbTarget, tmp: string): Record<string, string> {
 async function startServer(target: DbTarget, tmp: string, name: string, profileDir?: string): Promise<ServerProcess> {
   const server = await ServerProcess.start({
     root: ROOT,
-    distDir: DIST,
+    entry: join(DIST, 'main.js'),
     env: serverEnv(target, tmp),
     logFile: join(LOGS, `${name}.log`),
     cpuProfDir: profileDir,
     tmpDir: tmp,
+    name,
   });
   cleanups.push(() => server.stop());
   return server;
+}
+
+/**
+ * The bare app, run like the server (through start.js, so with the same heap and thread pool), with
+ * the product's seat-map answer to send back. It checks that it sends the same bytes.
+ */
+async function startBareApp(
+  tmp: string,
+  name: string,
+  seatMapPath: string,
+  answer: StoredAnswer,
+  profileDir?: string,
+  pieces = '',
+): Promise<ServerProcess> {
+  // Kept with the logs: a look at what was served, or a bare app started by hand, needs it.
+  const answerFile = join(LOGS, `${name}.answer.json`);
+  writeFileSync(answerFile, JSON.stringify(answer));
+  const bare = await ServerProcess.start({
+    root: ROOT,
+    entry: join(BARE, 'main.js'),
+    env: { ...baseEnv(), NODE_ENV: 'production', BARE_SEAT_MAP: answerFile, BARE_PIECES: pieces },
+    logFile: join(LOGS, `${name}.log`),
+    cpuProfDir: profileDir,
+    tmpDir: tmp,
+    healthPath: '/api/v1/health/live',
+    name,
+  });
+  cleanups.push(() => bare.stop());
+  const echo = await rawGet(bare.port, `/api/v1${seatMapPath}`, { 'accept-encoding': ACCEPT_ENCODING });
+  const differs = sameBytesDiffer(answer, echo);
+  if (differs) {
+    await bare.stop();
+    throw new Error(`the bare app does not answer the product's seat map as it came: ${differs}`);
+  }
+  return bare;
+}
+
+/** Headers that belong to one connection or one moment, not to the answer. */
+const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+function storedAnswer(status: number, headers: [string, string][], body: Buffer): StoredAnswer {
+  return {
+    status,
+    headers: headers.filter(([name]) => !PER_CONNECTION.has(name.toLowerCase())),
+    bodyBase64: body.toString('base64'),
+  };
+}
+
+function sameBytesDiffer(expected: StoredAnswer, got: { status: number; headers: [string, string][]; body: Buffer }) {
+  const again = storedAnswer(got.status, got.headers, got.body);
+  if (again.status !== expected.status) return `status ${again.status}, not ${expected.status}`;
+  if (again.bodyBase64 !== expected.bodyBase64) return 'another body';
+  // In any order: pieces added to the bare app (helmet, cors) set some headers first.
+  const text = (h: [string, string][]) =>
+    h
+      .map(([k, v]) => `${k.toLowerCase()}: ${v}`)
+      .sort()
+      .join('\n');
+  if (text(again.headers) !== text(expected.headers)) {
+    return `other headers:\n${text(again.headers)}\nnot\n${text(expected.headers)}`;
+  }
+  return undefined;
+}
+
+function compileBareApp(): void {
+  log(`compiling the bare app (bench/bare-app, into ${relative(ROOT, BARE)})`);
+  rmSync(BARE, { recursive: true, force: true });
+  const tsc = require.resolve('typescript/bin/tsc');
+  const options = [
+    ...['--outDir', BARE, '--rootDir', join(__dirname, 'bare-app'), '--target', 'ES2022', '--module', 'commonjs'],
+    ...['--moduleResolution', 'node', '--types', 'node', '--strict', '--skipLibCheck', '--esModuleInterop'],
+    ...['--experimentalDecorators', '--emitDecoratorMetadata'],
+  ];
+  const build = spawnSync(process.execPath, [tsc, ...options, join(__dirname, 'bare-app', 'main.ts')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('compiling the bare app failed');
 }
 
 function userNames(prefix: string, count: number): string[] {
@@ -121,7 +209,8 @@ async function benchDatabase(
   tmp: string,
   hash: string,
   mysqlUrl: string | undefined,
-  profileDir?: string,
+  profileDir: string | undefined,
+  firstKind: boolean,
 ): Promise<DbResult> {
   const label = kind === 'sqlite' ? 'SQLite (WAL, one file)' : `MariaDB (${mysqlUrl ? new URL(mysqlUrl).host : ''})`;
   const result: DbResult = { kind, label, peakRssMb: {}, cpuMs: {} };
@@ -129,29 +218,34 @@ async function benchDatabase(
   const target = await createTarget(kind, tmp, 'main', mysqlUrl);
   cleanups.push(() => dropTarget(target, mysqlUrl));
   let server: ServerProcess | undefined;
+  let bare: ServerProcess | undefined;
   let sql: Sql | undefined;
   try {
     log(`${kind}: starting the server`);
     server = await startServer(target, tmp, `${kind}-main`, profileDir);
     await sleep(2000);
+    result.runtime = server.runtime(ROOT);
     result.idleRssMb = round(server.memory().rssMb, 1);
     const srv = server;
     const dbPid = kind === 'mariadb' && mysqlUrl && isLocalHost(mysqlUrl) ? localDatabasePid() : undefined;
-    const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    /** One measure on one server (the product or the bare app); memory is counted for the product's only. */
+    const phase = async <T>(name: string, work: () => Promise<T>, on: ServerProcess = srv): Promise<T> => {
       log(`${kind}: ${name}`);
-      srv.startPhase();
-      if (profileDir) await srv.profile('start');
-      const cpuAtStart = srv.cpuMs();
+      on.startPhase();
+      if (profileDir) await on.profile('start');
+      const cpuAtStart = on.cpuMs();
       const dbCpuAtStart = dbPid ? processCpuMs(dbPid) : NaN;
       try {
         return await work();
       } finally {
-        result.cpuMs[name] = round(srv.cpuMs() - cpuAtStart, 0);
+        result.cpuMs[name] = round(on.cpuMs() - cpuAtStart, 0);
         if (dbPid && Number.isFinite(dbCpuAtStart)) {
           (result.dbCpuMs ??= {})[name] = round(processCpuMs(dbPid) - dbCpuAtStart, 0);
         }
-        if (profileDir) await srv.profile('stop', `${kind}-${name.replace(/\s+/g, '-')}`);
-        result.peakRssMb[name] = round(srv.endPhase(), 1);
+        if (profileDir) await on.profile('stop', `${kind}-${name.replace(/[\s/]+/g, '-')}`);
+        const peak = round(on.endPhase(), 1);
+        if (on === srv) result.peakRssMb[name] = peak;
+        else result.bareRssMb = Math.max(result.bareRssMb ?? 0, peak);
       }
     };
 
@@ -189,21 +283,54 @@ async function benchDatabase(
     result.setupRetries = http.setupRetries;
     http.close();
 
-    const get = (path: string): CannonInput => ({
+    const seatMapPath = `/schedules/${seatMapId}/seats`;
+    const product = await rawGet(srv.port, `/api/v1${seatMapPath}`, { 'accept-encoding': ACCEPT_ENCODING });
+    if (product.status !== 200) throw new Error(`the seat map answered ${product.status}`);
+    const answer = storedAnswer(product.status, product.headers, product.body);
+    result.sameBytesAnswer = {
+      bytes: product.body.length,
+      headers: answer.headers.length,
+      encoding: answer.headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1] ?? 'identity',
+    };
+    log(`${kind}: starting the bare app`);
+    bare = await startBareApp(tmp, `${kind}-bare-app`, seatMapPath, answer, profileDir);
+    const bareApp = bare;
+
+    const get = (path: string, on: ServerProcess = srv): CannonInput => ({
       kind: 'get',
-      port: srv.port,
+      port: on.port,
       path,
       connections: s.connections,
       warmupSec: s.warmupSec,
       durationSec: s.durationSec,
     });
+    const cannon = (input: CannonInput) => runWorker<CannonInput, CannonOutput>('cannon', input, cannonLimit);
     const cannonLimit = (s.warmupSec + s.durationSec) * 1000 + 60_000;
-    result.ceiling = await phase('ceiling', () =>
-      runWorker<CannonInput, CannonOutput>('cannon', get('/health/live'), cannonLimit),
-    );
-    result.seatMap = await phase('seat map', () =>
-      runWorker<CannonInput, CannonOutput>('cannon', get(`/schedules/${seatMapId}/seats`), cannonLimit),
-    );
+    result.ceiling = await phase('ceiling', () => cannon(get('/health/live', bareApp)), bareApp);
+    // The seat map between two measures of the same bytes, so that drift weighs on both sides.
+    result.sameBytes = await phase('same bytes', () => cannon(get(seatMapPath, bareApp)), bareApp);
+    result.seatMap = await phase('seat map', () => cannon(get(seatMapPath)));
+    result.sameBytesAfter = await phase('same bytes again', () => cannon(get(seatMapPath, bareApp)), bareApp);
+    result.productLive = await phase('health/live', () => cannon(get('/health/live')));
+    if (PIECES && firstKind) {
+      for (const pieces of PIECE_SETS) {
+        const name = `same bytes + ${pieces.replace(/,/g, ' + ')}`;
+        const withPieces = await startBareApp(
+          tmp,
+          `${kind}-bare-app-${pieces.replace(/,/g, '-')}`,
+          seatMapPath,
+          answer,
+          undefined,
+          pieces,
+        );
+        try {
+          const output = await phase(name, () => cannon(get(seatMapPath, withPieces)), withPieces);
+          (result.pieces ??= []).push({ pieces, output, cpuMs: result.cpuMs[name] });
+        } finally {
+          await withPieces.stop();
+        }
+      }
+    }
     const rushInput: RushInput = {
       port: srv.port,
       showtimes: rushShowtimes,
@@ -229,31 +356,29 @@ async function benchDatabase(
       db,
       rushShowtimes.map((x) => x.id),
     );
-    result.ceilingAfter = await phase('ceiling again', () =>
-      runWorker<CannonInput, CannonOutput>('cannon', get('/health/live'), cannonLimit),
-    );
+    result.ceilingAfter = await phase('ceiling again', () => cannon(get('/health/live', bareApp)), bareApp);
+    await bareApp.stop();
     result.login = await phase('login', () =>
-      runWorker<CannonInput, CannonOutput>(
-        'cannon',
-        {
-          kind: 'login',
-          port: srv.port,
-          connections: s.loginConnections,
-          warmupSec: Math.min(2, s.warmupSec),
-          durationSec: s.durationSec,
-          accounts: loginNames,
-          password: PASSWORD,
-          captchaCode: CAPTCHA_CODE,
-        },
-        cannonLimit,
-      ),
+      cannon({
+        kind: 'login',
+        port: srv.port,
+        connections: s.loginConnections,
+        warmupSec: Math.min(2, s.warmupSec),
+        durationSec: s.durationSec,
+        accounts: loginNames,
+        password: PASSWORD,
+        captchaCode: CAPTCHA_CODE,
+      }),
     );
+    // The launcher sits idle all along: its memory read once is its peak.
+    result.runtime = server.runtime(ROOT);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
     log(`${kind}: FAILED: ${result.error}`);
     if (server) log(`server log tail:\n${server.logTail()}`);
   } finally {
     await sql?.close();
+    await bare?.stop();
     await server?.stop();
     await dropTarget(target, mysqlUrl).catch(() => undefined);
   }
@@ -378,6 +503,7 @@ async function main(): Promise<void> {
   } else {
     log(`using the app built in ${DIST} (BENCH_DIST)`);
   }
+  compileBareApp();
   const tmp = mkdtempSync(join(tmpdir(), 'ttms-bench-'));
   rmSync(LOGS, { recursive: true, force: true });
   mkdirSync(LOGS, { recursive: true });
@@ -392,7 +518,6 @@ async function main(): Promise<void> {
     parallelism: ARGON2.parallelism,
   });
   const verifyMs = await argon2VerifyMs(hash);
-  const threads = Math.min(cpus().length, Number(process.env.UV_THREADPOOL_SIZE ?? 4));
 
   const mysql = mariadbServerUrl(process.env.TEST_DATABASE_URL);
   const results: DbResult[] = [];
@@ -403,7 +528,7 @@ async function main(): Promise<void> {
       log(`mariadb: skipped: ${mysql.skip}`);
       continue;
     }
-    results.push(await benchDatabase(kind, tmp, hash, mysql.url, profileDir));
+    results.push(await benchDatabase(kind, tmp, hash, mysql.url, profileDir, results.length === 0));
   }
 
   const notesFile = join(__dirname, 'NOTES.md');
@@ -421,7 +546,7 @@ async function main(): Promise<void> {
       os: `${type()} ${release()}`,
     },
     settings: SETTINGS,
-    argon2: { ...ARGON2, verifyMs: round(verifyMs, 1), threads },
+    argon2: { ...ARGON2, verifyMs: round(verifyMs, 1) },
     notes: existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined,
   };
   writeFileSync(outFile, renderReport(info, results));
@@ -435,11 +560,20 @@ async function main(): Promise<void> {
   }
   if (profileDir) {
     for (const r of results) {
-      for (const name of ['seat-map', 'rush', 'login']) {
+      const phases: [string, number | undefined][] = [
+        ['ceiling', r.ceiling?.allRequests],
+        ['same-bytes', r.sameBytes?.allRequests],
+        ['seat-map', r.seatMap?.allRequests],
+        ['health-live', r.productLive?.allRequests],
+        ['rush', r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined],
+        ['login', r.login?.allRequests],
+      ];
+      for (const [name, requests] of phases) {
         const file = join(profileDir, `${r.kind}-${name}.cpuprofile`);
         if (!existsSync(file)) continue;
+        const indent = (lines: string[]) => lines.join('\n    ');
         log(
-          `profile ${relative(process.cwd(), file)}\n  by module:\n    ${selfTimeByModule(file, ROOT).slice(0, 10).join('\n    ')}\n  by function:\n    ${topSelfTime(file, 12, ROOT).join('\n    ')}`,
+          `profile ${relative(process.cwd(), file)}\n  by module:\n    ${indent(selfTimeByModule(file, ROOT).slice(0, 10))}\n  on the stack:\n    ${indent(inclusiveByModule(file, ROOT, requests, 20))}\n  folded (node's internals to their caller):\n    ${indent(foldedByModule(file, ROOT, requests, 25))}\n  by function:\n    ${indent(topSelfTime(file, 12, ROOT))}`,
         );
       }
     }

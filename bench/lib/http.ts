@@ -102,3 +102,27 @@ export async function inParallel<T, R>(
   await Promise.all(lanes);
   return results;
 }
+
+/** One answer exactly as it came: status, headers in their order and case, and the body undecoded (gzip stays gzip). */
+export interface RawAnswer {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+export function rawGet(port: number, path: string, headers: Record<string, string>): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
+      });
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout after 10 s')));
+    req.on('error', reject);
+  });
+}

@@ -1,5 +1,6 @@
 import type { SaleAudit } from './checks';
 import type { DbKind } from './db';
+import type { Runtime } from './server';
 import { round } from './util';
 import type { BareOutput } from '../workers/bare';
 import type { CannonOutput } from '../workers/cannon';
@@ -11,15 +12,30 @@ export interface DbResult {
   skipped?: string;
   error?: string;
   idleRssMb?: number;
+  /** The product server's peak RSS per phase (the process that runs main.js; the launcher's own memory is in runtime). */
   peakRssMb: Record<string, number>;
-  /** Server CPU time (user + system) per phase, warm-up included. */
+  /** The bare app's peak RSS over its measures. */
+  bareRssMb?: number;
+  /** How scripts/start.js ran the product server. */
+  runtime?: Runtime;
+  /** CPU time (user + system) per phase, warm-up included, of the server the phase loads (the product or the bare app). */
   cpuMs: Record<string, number>;
   /** The local database server's CPU time per phase (MariaDB only, when it runs on this machine). */
   dbCpuMs?: Record<string, number>;
+  /** The bare NestJS app's small JSON route. */
   ceiling?: CannonOutput;
   /** The ceiling measured again after the rush: the ratios use the mean of both (see ceilingRps). */
   ceilingAfter?: CannonOutput;
+  /** The bare app answering the product's seat-map bytes, before and after the seat map. */
+  sameBytes?: CannonOutput;
+  sameBytesAfter?: CannonOutput;
+  /** What the bare app sends on that route. */
+  sameBytesAnswer?: { bytes: number; headers: number; encoding: string };
   seatMap?: CannonOutput;
+  /** --pieces: the same bytes with pieces of the product's request path added to the bare app. */
+  pieces?: { pieces: string; output: CannonOutput; cpuMs: number }[];
+  /** The product's own GET /health/live (the ceiling before the bare app was), for reference. */
+  productLive?: CannonOutput;
   seatMapState?: { sold: number; held: number };
   rush?: RushOutput;
   /** The unmeasured rush that warms the server up first; only its failures count (in the integrity row). */
@@ -53,7 +69,7 @@ export interface RunInfo {
     usersPerClient: number;
     rushLimitSec: number;
   };
-  argon2: { memoryKib: number; timeCost: number; parallelism: number; verifyMs: number; threads: number };
+  argon2: { memoryKib: number; timeCost: number; parallelism: number; verifyMs: number };
   notes?: string;
 }
 
@@ -65,6 +81,7 @@ export const TARGETS = {
   peakRssMb: 300,
 };
 
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${round(Math.abs(x), 3)}`;
 const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? '**PASS**' : '**MISS**');
 const pct = (x: number) => `${round(x * 100, 0)} %`;
 const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${round(x, 1)} ms`);
@@ -72,13 +89,22 @@ const num = (x: number | undefined, digits = 0) =>
   x === undefined || !Number.isFinite(x) ? 'n/a' : String(round(x, digits));
 
 /**
- * The framework ceiling the ratios divide by: the mean of the measure before the seat map and the
- * one after the rush, so that a drift of the shared machine's speed between them (runs here moved
- * the ceiling by up to 15 %) weighs on both sides of a ratio alike.
+ * Each reference is measured twice and the ratios divide by the mean, so that a drift of the shared
+ * machine's speed between measures (runs here moved a ceiling by up to 15 %) weighs on both sides of
+ * a ratio alike: the framework ceiling before the seat map and after the rush, the same bytes just
+ * before and just after the seat map.
  */
-export function ceilingRps(r: DbResult): number | undefined {
-  if (!r.ceiling) return undefined;
-  return r.ceilingAfter ? (r.ceiling.rps + r.ceilingAfter.rps) / 2 : r.ceiling.rps;
+function meanRps(a: CannonOutput | undefined, b: CannonOutput | undefined): number | undefined {
+  if (!a) return undefined;
+  return b ? (a.rps + b.rps) / 2 : a.rps;
+}
+
+export const ceilingRps = (r: DbResult) => meanRps(r.ceiling, r.ceilingAfter);
+export const sameBytesRps = (r: DbResult) => meanRps(r.sameBytes, r.sameBytesAfter);
+
+/** What the product's memory is, as `npm start` runs it: the server's, plus the launcher's own pages if there is one. */
+function launcherMb(r: DbResult): number {
+  return r.runtime?.launcherMb ?? 0;
 }
 
 /** The rush's reference: the lower of the database's own ceiling and the framework's bound, and which one it is. */
@@ -97,12 +123,13 @@ export function rushBound(
 
 export function verdicts(r: DbResult): Record<string, boolean | undefined> {
   const bound = rushBound(r);
-  const peak = Math.max(0, ...Object.values(r.peakRssMb));
+  const peak = Math.max(0, ...Object.values(r.peakRssMb)) + launcherMb(r);
   const oversold = r.audit ? r.audit.doubleClaimed + r.audit.doublePaid : undefined;
+  const sameBytes = sameBytesRps(r);
   return {
     seatMap:
-      r.seatMap && r.ceiling
-        ? r.seatMap.rps >= TARGETS.seatMapShare * ceilingRps(r)! &&
+      r.seatMap && sameBytes !== undefined
+        ? r.seatMap.rps >= TARGETS.seatMapShare * sameBytes &&
           r.seatMap.p99 < TARGETS.seatMapP99Ms &&
           r.seatMap.non2xx === 0
         : undefined,
@@ -111,9 +138,16 @@ export function verdicts(r: DbResult): Record<string, boolean | undefined> {
       r.rush && r.audit
         ? oversold === 0 && r.rush.fiveXx === 0 && (r.rushWarmup?.fiveXx ?? 0) === 0 && r.audit.soldCountDrift === 0
         : undefined,
-    idleRss: r.idleRssMb === undefined ? undefined : r.idleRssMb < TARGETS.idleRssMb,
+    idleRss: r.idleRssMb === undefined ? undefined : r.idleRssMb + launcherMb(r) < TARGETS.idleRssMb,
     peakRss: Object.keys(r.peakRssMb).length ? peak < TARGETS.peakRssMb : undefined,
   };
+}
+
+function twice(name: string, a: CannonOutput, b: CannonOutput | undefined, mean: number | undefined, when: string) {
+  const again = b
+    ? `; again ${when}: ${num(b.rps)} req/s, p50 ${ms(b.p50)}, p99 ${ms(b.p99)}; mean ${num(mean)} req/s`
+    : '';
+  return `${name} | ${num(a.rps)} req/s, p50 ${ms(a.p50)}, p99 ${ms(a.p99)}${again}`;
 }
 
 function table(r: DbResult, info: RunInfo): string[] {
@@ -123,23 +157,34 @@ function table(r: DbResult, info: RunInfo): string[] {
   const c = r.ceiling;
   const ceiling = ceilingRps(r);
   if (c) {
-    const after = r.ceilingAfter;
-    const again = after
-      ? `; again after the rush: ${num(after.rps)} req/s, p50 ${ms(after.p50)}, p99 ${ms(after.p99)}; mean ${num(ceiling)} req/s`
-      : '';
     lines.push(
-      `| Framework ceiling: GET /api/v1/health/live, ${s.connections} conn | ${num(c.rps)} req/s, p50 ${ms(c.p50)}, p99 ${ms(c.p99)}${again} | | | | |`,
+      `| ${twice(`Framework ceiling: bare NestJS app (Express adapter, one controller), GET /api/v1/health/live → \`{"status":"ok"}\`, ${s.connections} conn`, c, r.ceilingAfter, ceiling, 'after the rush')} | | | | |`,
+    );
+  }
+  const same = sameBytesRps(r);
+  if (r.sameBytes) {
+    const a = r.sameBytesAnswer;
+    const what = a ? ` (${a.bytes} bytes ${a.encoding}, ${a.headers} headers)` : '';
+    lines.push(
+      `| ${twice(`Same bytes: the bare app answering GET /api/v1/schedules/:id/seats with the product's answer${what} from memory, ${s.connections} conn`, r.sameBytes, r.sameBytesAfter, same, 'after the seat map')} | ceiling ${num(ceiling)} req/s | ${ceiling ? pct(r.sameBytes.rps / ceiling) : 'n/a'} | | |`,
     );
   }
   const m = r.seatMap;
-  if (m && c) {
+  if (m && same !== undefined) {
     const state = r.seatMapState ? ` (${r.seatMapState.sold} sold, ${r.seatMapState.held} held of 600)` : '';
     const bad = m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : '';
     // On a slow or busy machine the route that does nothing may miss the latency bound itself.
-    const ceilingP99 = Math.min(c.p99, r.ceilingAfter?.p99 ?? c.p99);
-    const slow = ceilingP99 >= 50 ? ` (the ceiling route's own p99 is ${ms(ceilingP99)} or more on this machine)` : '';
+    const refP99 = Math.min(r.sameBytes!.p99, r.sameBytesAfter?.p99 ?? Infinity);
+    const slow = refP99 >= 50 ? ` (the same bytes' own p99 is ${ms(refP99)} or more on this machine)` : '';
+    const vsCeiling = ceiling ? `; ${pct(m.rps / ceiling)} of the ceiling` : '';
     lines.push(
-      `| Seat map GET /api/v1/schedules/:id/seats${state}, ${s.connections} conn | ${num(m.rps)} req/s, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}${slow}${bad} | ceiling ${num(ceiling)} req/s | ${pct(m.rps / ceiling!)} | ≥ 80 % and p99 < 50 ms | ${verdict(v.seatMap)} |`,
+      `| Seat map GET /api/v1/schedules/:id/seats${state}, ${s.connections} conn | ${num(m.rps)} req/s, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}${slow}${bad} | same bytes ${num(same)} req/s; ceiling ${num(ceiling)} req/s | ${pct(m.rps / same)} of the same bytes${vsCeiling} | ≥ 80 % of the same bytes and p99 < 50 ms | ${verdict(v.seatMap)} |`,
+    );
+  }
+  const live = r.productLive;
+  if (live && ceiling) {
+    lines.push(
+      `| The product's GET /api/v1/health/live (its cheapest route; the ceiling of earlier reports), ${s.connections} conn | ${num(live.rps)} req/s, p50 ${ms(live.p50)}, p99 ${ms(live.p99)} | ceiling ${num(ceiling)} req/s | ${pct(live.rps / ceiling)} | (none) | — |`,
     );
   }
   const rush = r.rush;
@@ -150,7 +195,7 @@ function table(r: DbResult, info: RunInfo): string[] {
       ? `; stopped at the ${s.rushLimitSec} s limit with ${rush.unsoldSeats} seats unsold`
       : '';
     lines.push(
-      `| Rush: ${s.rushClients} clients, ${s.rushShowtimes} showtimes × 600 seats | ${num(rush.seatsPerSec)} seats/s (${rush.seatsSold} seats, ${rush.ordersPaid} orders in ${rush.elapsedSec} s${done}); hold p99 ${ms(rush.holdP99)}, pay p99 ${ms(rush.payP99)} | bound ${num(bound.seatsPerSec)} seats/s, **${bound.binds} binds** (database ${db}; framework ${num(ceiling)} ÷ 2 × ${rush.avgSeatsPerOrder} = ${num(bound.framework)} seats/s) | ${pct(rush.seatsPerSec / bound.seatsPerSec)} | ≥ 40 % | ${verdict(v.rush)} |`,
+      `| Rush: ${s.rushClients} clients, ${s.rushShowtimes} showtimes × 600 seats | ${num(rush.seatsPerSec)} seats/s (${rush.seatsSold} seats, ${rush.ordersPaid} orders in ${rush.elapsedSec} s${done}); hold p99 ${ms(rush.holdP99)}, pay p99 ${ms(rush.payP99)} | bound ${num(bound.seatsPerSec)} seats/s, **${bound.binds} binds** (database ${db}; framework: the bare app's ${num(ceiling)} req/s ÷ 2 requests an order × ${rush.avgSeatsPerOrder} seats = ${num(bound.framework)} seats/s) | ${pct(rush.seatsPerSec / bound.seatsPerSec)} | ≥ 40 % | ${verdict(v.rush)} |`,
     );
   }
   if (rush && r.audit) {
@@ -161,18 +206,27 @@ function table(r: DbResult, info: RunInfo): string[] {
   }
   const l = r.login;
   if (l) {
-    const bound = (info.argon2.threads / info.argon2.verifyMs) * 1000;
+    const threads = Math.min(info.machine.cores, Number(r.runtime?.threadpool) || 4);
+    const bound = (threads / info.argon2.verifyMs) * 1000;
     lines.push(
-      `| Login: GET /captcha + POST /auth/login, ${s.loginConnections} conn | ${num(l.loginsPerSec, 1)} logins/s, login p50 ${ms(l.loginP50)}, p99 ${ms(l.loginP99)}${l.loginFailures ? `, ${l.loginFailures} failed` : ''} | argon2 bound ≈ ${num(bound, 1)} logins/s (${info.argon2.threads} cores ÷ ${num(info.argon2.verifyMs, 1)} ms per verify) | ${pct((l.loginsPerSec ?? 0) / bound)} | (none) | — |`,
+      `| Login: GET /captcha + POST /auth/login, ${s.loginConnections} conn | ${num(l.loginsPerSec, 1)} logins/s, login p50 ${ms(l.loginP50)}, p99 ${ms(l.loginP99)}${l.loginFailures ? `, ${l.loginFailures} failed` : ''} | argon2 bound ≈ ${num(bound, 1)} logins/s (${threads} threads ÷ ${num(info.argon2.verifyMs, 1)} ms per verify) | ${pct((l.loginsPerSec ?? 0) / bound)} | (none) | — |`,
     );
   }
+  const launcher = r.runtime?.launcherMb;
+  const plus = launcher === undefined ? '' : ` + the launcher's own ${num(launcher)} MB`;
+  const launcherNote =
+    launcher === undefined
+      ? ''
+      : ` (the server process, plus scripts/start.js's own pages: ${num(launcher)} MB; the node binary's pages it also maps are the server's too)`;
   if (r.idleRssMb !== undefined) {
-    lines.push(`| Idle RSS after start | ${num(r.idleRssMb)} MB | | | < 150 MB | ${verdict(v.idleRss)} |`);
+    lines.push(
+      `| Idle RSS after \`npm start\`${launcherNote} | ${num(r.idleRssMb)} MB${plus} | | | < 150 MB | ${verdict(v.idleRss)} |`,
+    );
   }
   const peaks = Object.entries(r.peakRssMb);
   if (peaks.length) {
     const each = peaks.map(([phase, mb]) => `${phase} ${num(mb)}`).join(', ');
-    lines.push(`| Peak RSS per phase (MB) | ${each} | | | < 300 MB | ${verdict(v.peakRss)} |`);
+    lines.push(`| Peak RSS per phase of \`npm start\` (MB) | ${each}${plus} | | | < 300 MB | ${verdict(v.peakRss)} |`);
   }
   return lines;
 }
@@ -200,18 +254,42 @@ function details(r: DbResult): string[] {
     );
   }
   const cpu = r.cpuMs;
+  /** CPU per request over one or two phases of the same measure. */
+  const perMs = (phases: [string, CannonOutput | undefined][]): number | undefined => {
+    const measured = phases.filter(([phase, c]) => c && cpu[phase] !== undefined);
+    const requests = measured.reduce((n, [, c]) => n + c!.allRequests, 0);
+    return requests ? measured.reduce((t, [phase]) => t + cpu[phase], 0) / requests : undefined;
+  };
+  const fmt = (x: number | undefined) => (x === undefined ? undefined : `${round(x, 2)} ms`);
+  const ceilingCpu = perMs([
+    ['ceiling', r.ceiling],
+    ['ceiling again', r.ceilingAfter],
+  ]);
+  const sameCpu = perMs([
+    ['same bytes', r.sameBytes],
+    ['same bytes again', r.sameBytesAfter],
+  ]);
+  const seatMapCpu = perMs([['seat map', r.seatMap]]);
+  const rushRequests = r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined;
   const per = (phase: string, n: number | undefined) =>
     cpu[phase] !== undefined && n ? `${round(cpu[phase] / n, 2)} ms` : undefined;
   const costs = [
-    ['ceiling request', per('ceiling', r.ceiling?.allRequests)],
-    ['seat map request', per('seat map', r.seatMap?.allRequests)],
-    ['rush request', per('rush', r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined)],
+    ['bare ceiling request', fmt(ceilingCpu)],
+    ['bare same-bytes request', fmt(sameCpu)],
+    ['seat map request', fmt(seatMapCpu)],
+    ['product health/live request', fmt(perMs([['health/live', r.productLive]]))],
+    ['rush request', per('rush', rushRequests)],
     ['seat sold in the rush', per('rush', r.rush?.seatsSold)],
     ['login (captcha + login)', per('login', r.login ? r.login.allRequests / 2 : undefined)],
   ].filter(([, v]) => v);
   if (costs.length) {
     out.push(
-      `- Server CPU time (user + system, all threads) per ${costs.map(([k, v]) => `${k}: ${v}`).join('; ')}. Unlike rates, these hardly move with the load of other processes.`,
+      `- Server CPU time (user + system, all threads; the bare app's for its measures) per ${costs.map(([k, v]) => `${k}: ${v}`).join('; ')}. Unlike rates, these hardly move with the load of other processes.`,
+    );
+  }
+  if (seatMapCpu !== undefined && sameCpu !== undefined) {
+    out.push(
+      `- The product's own work per seat-map request (its CPU less the bare app's for the same bytes): ${round(seatMapCpu - sameCpu, 2)} ms, ${pct((seatMapCpu - sameCpu) / seatMapCpu)} of the request; the same bytes cost ${pct(sameCpu / seatMapCpu)} of it, so at equal CPU the seat map could run at most at ${pct(sameCpu / seatMapCpu)} of the same bytes' rate.`,
     );
   }
   const db = r.dbCpuMs;
@@ -224,8 +302,9 @@ function details(r: DbResult): string[] {
     cpuMs !== undefined && n ? `${round(cpuMs / n, 2)} ms` : undefined;
   const clientCosts = [
     ['ceiling request', client(r.ceiling?.clientCpuMs, r.ceiling?.allRequests)],
+    ['same-bytes request', client(r.sameBytes?.clientCpuMs, r.sameBytes?.allRequests)],
     ['seat map request', client(r.seatMap?.clientCpuMs, r.seatMap?.allRequests)],
-    ['rush request', client(r.rush?.clientCpuMs, r.rush ? r.rush.holdAttempts + r.rush.payAttempts : undefined)],
+    ['rush request', client(r.rush?.clientCpuMs, rushRequests)],
   ].filter(([, v]) => v);
   if (clientCosts.length) {
     out.push(
@@ -237,9 +316,24 @@ function details(r: DbResult): string[] {
       `- Loading the data through the API: ${r.setupRetries} requests answered 5xx (or nothing) and were sent again.`,
     );
   }
+  if (r.pieces?.length && sameCpu !== undefined) {
+    out.push(
+      `- Pieces of the product's request path added to the bare app's same bytes (--pieces; server CPU per request, and the difference to the plain same bytes' ${round(sameCpu, 3)} ms): ${r.pieces
+        .map(
+          (p) =>
+            `${p.pieces.replace(/,/g, ' + ')} ${round(p.cpuMs / p.output.allRequests, 3)} ms (${signed(p.cpuMs / p.output.allRequests - sameCpu)} ms, ${num(p.output.rps)} req/s, p99 ${ms(p.output.p99)})`,
+        )
+        .join('; ')}.`,
+    );
+  }
+  if (r.bareRssMb !== undefined) out.push(`- The bare app's peak RSS over its measures: ${num(r.bareRssMb)} MB.`);
   for (const [name, c] of [
     ['Ceiling', r.ceiling],
+    ['Ceiling again', r.ceilingAfter],
+    ['Same bytes', r.sameBytes],
+    ['Same bytes again', r.sameBytesAfter],
     ['Seat map', r.seatMap],
+    ['Product health/live', r.productLive],
     ['Login', r.login],
   ] as const) {
     if (c && (c.non2xx || c.errors || c.timeouts)) {
@@ -247,6 +341,16 @@ function details(r: DbResult): string[] {
     }
   }
   return out;
+}
+
+function runtimeText(results: DbResult[]): string {
+  const rt = results.find((r) => r.runtime)?.runtime;
+  if (!rt) return 'not read';
+  const launcher =
+    rt.launcherMb === undefined
+      ? 'start.js became the server itself (process.execve)'
+      : `start.js stays as its parent, passing signals on (this Node has no process.execve)`;
+  return `the server ran as \`${rt.command}\` with UV_THREADPOOL_SIZE=${rt.threadpool}; ${launcher}`;
 }
 
 export function renderReport(info: RunInfo, results: DbResult[]): string {
@@ -259,7 +363,9 @@ export function renderReport(info: RunInfo, results: DbResult[]): string {
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB memory, Node ${m.node}, ${m.os}. Server and load generators share these cores.`,
     '',
-    `Method: the built server (\`nest build\` into .bench-tmp/dist, run as \`node .bench-tmp/dist/main.js\` with the Docker image's runtime settings NODE_OPTIONS=--max-old-space-size=192 and UV_THREADPOOL_SIZE=2; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false) on a fresh database per run; each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process, sending \`Accept-Encoding: gzip, deflate, br\` as browsers and mobile HTTP stacks do (rush: a keep-alive client loop on raw sockets in its own process, each client's connection opened before the clock starts). The ceiling is measured before the seat map and again after the rush, and the ratios divide by the mean of the two, so that the shared machine's drift between measures weighs on both sides alike. ` +
+    `Method: the built server (\`nest build\` into .bench-tmp/dist) run the way \`npm start\` runs it, \`node scripts/start.js\` (here with \`--entry .bench-tmp/dist/main.js\`) and no NODE_OPTIONS of the bench's own, so with the runtime bounds start.js applies when the environment sets none: ${runtimeText(results)}; NODE_ENV=test, LOG_LEVEL=warn, RATE_LIMITS=off, DEMO_DATA=false; on a fresh database per run. ` +
+      `The reference is a bare NestJS app (bench/bare-app: NestFactory on the Express adapter, one controller, the project's own node_modules, no middleware, guards, pipes, logging or database), run through start.js too: its \`GET /api/v1/health/live\` answering \`{"status":"ok"}\` is the framework's ceiling, and its \`GET /api/v1/schedules/:id/seats\` answers from memory the status, headers and body (gzip) that the product answered once for the seat map, checked byte for byte before the measures ("same bytes"). The seat map's ratio to the same bytes is what the product's own work per request costs; the rush's framework bound is the bare ceiling ÷ 2 requests per order. ` +
+      `Each HTTP figure is measured for ${s.durationSec} s after a ${s.warmupSec} s warm-up by autocannon in its own process, sending \`Accept-Encoding: gzip, deflate, br\` as browsers and mobile HTTP stacks do (rush: a keep-alive client loop on raw sockets in its own process, each client's connection opened before the clock starts). The ceiling is measured before the seat map and again after the rush, the same bytes just before and just after the seat map, and the ratios divide by the mean of each pair, so that the shared machine's drift between measures weighs on both sides alike. ` +
       `Rush: ${s.rushClients} clients, each with its own ${s.usersPerClient} users (6 seats per user and showtime), hold ${s.seatsPerOrder} random available seats then pay, until all ${s.rushShowtimes * 600} seats of ${s.rushShowtimes} showtimes are sold (limit ${s.rushLimitSec} s), after a warm-up rush on ${s.rushWarmupShowtimes} other showtimes (the bare script gets the same warm-up); ` +
       `${pct(s.raceShare)} of picks ignore holds in flight, so they race for the same seat. ` +
       `Login: argon2id m=${info.argon2.memoryKib} KiB, t=${info.argon2.timeCost}, p=${info.argon2.parallelism} (the production defaults). RSS is VmRSS sampled every 150 ms with the kernel high-water mark reset per phase.`,

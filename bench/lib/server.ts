@@ -1,25 +1,35 @@
-import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { JsonClient } from './http';
+import { AppServer, processCpuMs, processMemory, resetPeakRss, startAppServer } from '../../scripts/lib/app-server';
 import { sleep } from './util';
 
-export interface MemoryReading {
-  rssMb: number;
-  hwmMb: number;
-}
+export { processCpuMs };
 
-/** What the runner needs from a server started for one database. */
+/** What the runner needs from a server started for one measure. */
 export interface ServerOptions {
   root: string;
-  /** The built app (its main.js). */
-  distDir: string;
+  /** The built script `npm start` runs (the app's main.js, or the bare app's). */
+  entry: string;
   env: Record<string, string>;
   logFile: string;
   /** When set, the server runs with an inspector preload that writes one .cpuprofile per phase here. */
   cpuProfDir?: string;
   tmpDir: string;
+  /** Default /api/v1/health. */
+  healthPath?: string;
+  /** Names the profiler's control socket. */
+  name: string;
+}
+
+/** How the server process ended up running: what scripts/start.js gave it. */
+export interface Runtime {
+  /** The server's command line, paths relative to the tree. */
+  command: string;
+  threadpool: string;
+  /** The launcher's own memory (RssAnon, MB) when start.js runs the server as its child (Node older than 22.15). */
+  launcherMb?: number;
 }
 
 // Knobs of the environment the bench sets itself; anything the caller's shell has for them is dropped.
@@ -37,117 +47,134 @@ const OWN_KEYS = [
   'NODE_OPTIONS',
 ];
 
-/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
-const CLOCK_TICKS = 100;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs inside the server when profiling: the Profiler domain, started and stopped per phase over IPC. */
+/**
+ * Runs inside the server when profiling (loaded through NODE_OPTIONS, so also into start.js, where it
+ * stays idle): the Profiler domain, started and stopped per phase over a Unix socket, which reaches
+ * the server through the launcher where an IPC channel would not.
+ */
 const PROFILER_PRELOAD = `
-const inspector = require('node:inspector');
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const session = new inspector.Session();
-session.connect();
-const post = (method, params) => new Promise((ok, fail) => session.post(method, params || {}, (e, r) => (e ? fail(e) : ok(r))));
-process.on('message', async (msg) => {
-  if (!msg || !msg.prof) return;
-  try {
+if (require('node:path').basename(process.argv[1] || '') === 'main.js') {
+  const inspector = require('node:inspector');
+  const { writeFileSync, rmSync } = require('node:fs');
+  const { join } = require('node:path');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((ok, fail) => session.post(method, params || {}, (e, r) => (e ? fail(e) : ok(r))));
+  const handle = async (msg) => {
     if (msg.prof === 'start') {
       await post('Profiler.enable');
       await post('Profiler.start');
-      process.send({ prof: 'started' });
-    } else if (msg.prof === 'stop') {
-      const { profile } = await post('Profiler.stop');
-      const file = join(process.env.BENCH_CPU_PROF_DIR, msg.name + '.cpuprofile');
-      writeFileSync(file, JSON.stringify(profile));
-      process.send({ prof: 'stopped', file });
+      return { prof: 'started' };
     }
-  } catch (e) {
-    process.send({ prof: 'error', message: String(e) });
-  }
-});
-if (process.channel) process.channel.unref();
+    const { profile } = await post('Profiler.stop');
+    const file = join(process.env.BENCH_CPU_PROF_DIR, msg.name + '.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    return { prof: 'stopped', file };
+  };
+  const socketPath = process.env.BENCH_CPU_PROF_SOCKET;
+  rmSync(socketPath, { force: true });
+  const control = require('node:net').createServer((socket) => {
+    socket.once('data', (line) => {
+      handle(JSON.parse(String(line))).then(
+        (reply) => socket.end(JSON.stringify(reply)),
+        (e) => socket.end(JSON.stringify({ prof: 'error', message: String(e) })),
+      );
+    });
+  });
+  control.listen(socketPath);
+  control.unref();
+}
 `;
 
+/** The environment a bench server starts from: the caller's, less the knobs the bench sets itself. */
+export function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !OWN_KEYS.includes(key)) env[key] = value;
+  }
+  return env;
+}
+
+/**
+ * A server run the way `npm start` runs it: `node scripts/start.js --entry <built main.js>`, which
+ * applies the runtime bounds of the Docker image (heap, thread pool) unless the environment chose
+ * its own. Memory and CPU are those of the server process, the launcher's own memory aside.
+ */
 export class ServerProcess {
   private sampler?: NodeJS.Timeout;
   private phasePeakKb = 0;
   private hwmReset = false;
+  private serverPid: number;
 
   private constructor(
-    readonly child: ChildProcess,
-    readonly port: number,
+    readonly app: AppServer,
     private readonly logFile: string,
-  ) {}
+    private readonly profSocket?: string,
+  ) {
+    this.serverPid = app.pid;
+  }
 
+  get port(): number {
+    return this.app.port;
+  }
+
+  /** The process that runs main.js: start.js's child, or start.js itself where it became the server (execve). */
   get pid(): number {
-    return this.child.pid!;
+    return this.serverPid;
   }
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
-    const port = await freePort();
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && !OWN_KEYS.includes(key)) env[key] = value;
-    }
-    Object.assign(env, options.env, { PORT: String(port) });
-    // For trying runtime settings on the server alone (e.g. --max-old-space-size=192): the bench's own
-    // processes keep the caller's NODE_OPTIONS out of it.
-    if (process.env.BENCH_SERVER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_SERVER_NODE_OPTIONS;
-    const log = createWriteStream(options.logFile, { flags: 'a' });
-    const entry = join(options.distDir, 'main.js');
-    let child: ChildProcess;
-    // A diagnostic hook: BENCH_SERVER_PRELOAD=/abs/path.js is loaded into the server first (-r).
-    const extra = process.env.BENCH_SERVER_PRELOAD ? ['-r', process.env.BENCH_SERVER_PRELOAD] : [];
+    const env = { ...baseEnv(), ...options.env };
+    // For trying runtime settings on the server alone (e.g. --max-old-space-size=256): start.js then
+    // leaves out whichever bound the option sets.
+    const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS ? [process.env.BENCH_SERVER_NODE_OPTIONS] : [];
+    // A diagnostic hook: BENCH_SERVER_PRELOAD=/abs/path.js is loaded into the server first.
+    if (process.env.BENCH_SERVER_PRELOAD) nodeOptions.push(`--require=${process.env.BENCH_SERVER_PRELOAD}`);
+    let profSocket: string | undefined;
     if (options.cpuProfDir) {
       const preload = join(options.tmpDir, 'cpu-prof-preload.js');
       writeFileSync(preload, PROFILER_PRELOAD);
+      nodeOptions.push(`--require=${preload}`);
+      profSocket = join(options.tmpDir, `${options.name}.prof.sock`);
       env.BENCH_CPU_PROF_DIR = options.cpuProfDir;
-      child = fork(entry, [], {
-        cwd: options.root,
-        env,
-        execArgv: [...extra, '-r', preload],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-    } else {
-      child = spawn(process.execPath, [...extra, entry], { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      env.BENCH_CPU_PROF_SOCKET = profSocket;
     }
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const server = new ServerProcess(child, port, options.logFile);
-    await server.waitHealthy(90_000);
+    if (nodeOptions.length) env.NODE_OPTIONS = nodeOptions.join(' ');
+    const app = await startAppServer({
+      entry: join(options.root, 'scripts', 'start.js'),
+      args: ['--entry', options.entry],
+      cwd: options.root,
+      env,
+      healthPath: options.healthPath,
+      startTimeoutMs: 90_000,
+      logFile: options.logFile,
+      name: options.name,
+    });
+    const server = new ServerProcess(app, options.logFile, profSocket);
+    const pids = app.pids();
+    server.serverPid = pids[pids.length - 1];
     server.sampler = setInterval(() => server.sample(), 150);
     server.sampler.unref();
     return server;
   }
 
-  private async waitHealthy(limitMs: number): Promise<void> {
-    const client = new JsonClient(this.port, 1, 2000);
-    const deadline = Date.now() + limitMs;
+  /** What start.js made of the environment, read from the server process itself. */
+  runtime(root: string): Runtime {
+    const read = (file: string) => readFileSync(`/proc/${this.pid}/${file}`, 'utf8').split('\0').filter(Boolean);
     try {
-      while (Date.now() < deadline) {
-        if (this.child.exitCode !== null) break;
-        const reply = await client.request('GET', '/health');
-        if (reply.status === 200) return;
-        await sleep(200);
-      }
-    } finally {
-      client.close();
+      const command = read('cmdline')
+        .map((part) => part.split(`${root}/`).join(''))
+        .join(' ')
+        .replace(process.execPath, 'node');
+      const threadpool =
+        read('environ')
+          .find((e) => e.startsWith('UV_THREADPOOL_SIZE='))
+          ?.split('=')[1] ?? '4';
+      const launcherMb = this.pid === this.app.pid ? undefined : processMemory(this.app.pid).anonMb;
+      return { command, threadpool, launcherMb };
+    } catch {
+      return { command: 'unknown', threadpool: 'unknown' };
     }
-    const tail = this.logTail();
-    await this.stop();
-    throw new Error(`server did not become healthy (exit ${this.child.exitCode}); log tail:\n${tail}`);
   }
 
   logTail(lines = 30): string {
@@ -158,19 +185,13 @@ export class ServerProcess {
     }
   }
 
-  memory(): MemoryReading {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-      return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-    } catch {
-      return { rssMb: NaN, hwmMb: NaN };
-    }
+  memory(): { rssMb: number; hwmMb: number } {
+    return processMemory(this.pid);
   }
 
-  /** CPU time the server used so far (user + system, all its threads), from /proc/<pid>/stat. */
+  /** CPU time the server used so far (user + system, all its threads; the launcher's, next to nothing, too). */
   cpuMs(): number {
-    return processCpuMs(this.pid);
+    return this.app.pids().reduce((sum, pid) => sum + (processCpuMs(pid) || 0), 0);
   }
 
   private sample(): void {
@@ -181,12 +202,7 @@ export class ServerProcess {
   /** Peak RSS from here to endPhase: sampled every 150 ms, and the kernel's high-water mark reset (clear_refs 5). */
   startPhase(): void {
     this.phasePeakKb = this.memory().rssMb * 1024;
-    try {
-      writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
-      this.hwmReset = true;
-    } catch {
-      this.hwmReset = false;
-    }
+    this.hwmReset = resetPeakRss(this.pid);
   }
 
   endPhase(): number {
@@ -196,17 +212,16 @@ export class ServerProcess {
   }
 
   async profile(action: 'start' | 'stop', name = ''): Promise<string | undefined> {
-    if (!this.child.send) return undefined;
-    const answer = new Promise<{ prof: string; file?: string; message?: string }>((resolve) => {
-      const onMessage = (msg: { prof?: string }) => {
-        if (!msg?.prof) return;
-        this.child.off('message', onMessage);
-        resolve(msg as { prof: string });
-      };
-      this.child.on('message', onMessage);
-    });
-    this.child.send({ prof: action, name });
+    const socketPath = this.profSocket;
+    if (!socketPath) return undefined;
     type Answer = { prof: string; file?: string; message?: string };
+    const answer = new Promise<Answer>((resolve) => {
+      const socket = connect(socketPath, () => socket.write(JSON.stringify({ prof: action, name })));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(JSON.parse(text || '{"prof":"error","message":"empty answer"}') as Answer));
+      socket.on('error', (e) => resolve({ prof: 'error', message: e.message }));
+    });
     const timeout = sleep(30_000).then((): Answer => ({ prof: 'error', message: 'no answer' }));
     const reply: Answer = await Promise.race([answer, timeout]);
     if (reply.prof === 'error') throw new Error(`profiler ${action}: ${reply.message}`);
@@ -215,26 +230,8 @@ export class ServerProcess {
 
   async stop(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
-    const clean = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-    if (!clean) {
-      this.child.kill('SIGKILL');
-      await exited;
-    }
-  }
-}
-
-/** CPU time a process used so far (user + system, all its threads), from /proc/<pid>/stat; NaN if unreadable. */
-export function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
+    await this.app.stop();
+    if (this.profSocket) rmSync(this.profSocket, { force: true });
   }
 }
 
