@@ -5,8 +5,8 @@ import { givenUser, GivenUser } from './support/factories';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, selectsDuring } from './support/ticketing';
 
-/** The guard's session reads of one event-loop turn share one query: each request must still get its own answer. */
-describe('Session reads shared by the requests of one turn', () => {
+/** The guard's session reads of one tick of the event loop share one query: each request must still get its own answer. */
+describe('Session reads shared by the requests of one tick', () => {
   let t: TestApp;
   let alice: GivenUser;
   let aliceSecond: string;
@@ -32,7 +32,7 @@ describe('Session reads shared by the requests of one turn', () => {
 
   const tokenIdOf = async (token: string) => (await t.app.get(TokenService).verify(token)).jti;
 
-  it('should answer each token of a turn from one query, without mixing users or tokens up', async () => {
+  it('should answer each token of a tick from one query, without mixing users or tokens up', async () => {
     const sessions = t.app.get(SessionRepository);
     const pairs = [
       [alice.user.id, await tokenIdOf(alice.token)],

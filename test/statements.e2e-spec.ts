@@ -7,7 +7,7 @@ import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /**
  * Statements sent together (runStatements): on MySQL one multi-statement round trip with the
- * transaction's START TRANSACTION in front and, when asked, its COMMIT behind; on SQLite in turn.
+ * transaction's START TRANSACTION in front; on SQLite one after another.
  */
 describe('runStatements', () => {
   let t: TestApp;

@@ -12,7 +12,7 @@ import { claimsOf, hold, pay, soldCountOf } from './support/ticketing';
 /**
  * Holds, and payments, of one showtime that queue together run in one transaction (KeyedBatches),
  * each still decided on its own: what each client gets and what the database holds must be as if
- * they had taken turns.
+ * they had run one after another.
  */
 describe('Holds and payments decided together (one transaction per batch)', () => {
   let t: TestApp;

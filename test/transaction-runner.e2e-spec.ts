@@ -43,7 +43,7 @@ describe('TransactionRunner', () => {
     expect(await readCount(target)).toBe(40);
   });
 
-  // MySQL only: SQLite transactions take turns, so nothing commits in the middle of one.
+  // MySQL only: SQLite transactions queue one at a time, so nothing commits in the middle of one.
   const onMysql = process.env.TEST_DB_KIND === 'mysql' ? it : it.skip;
   onMysql('should read what others committed meanwhile (READ COMMITTED), transaction after transaction', async () => {
     // Pooled connections are reused: the level must hold on every one, not only on the first use.

@@ -126,7 +126,7 @@ describe(`TypeORM's own transactions (${onSqlite ? 'SQLite' : 'MySQL/MariaDB'})`
       },
     );
 
-    sqliteOnly("should refuse to end TransactionRunner's own transaction from inside its work", async () => {
+    it("should refuse to end TransactionRunner's own transaction from inside its work", async () => {
       const target = unique('qr-');
       await expect(
         runner.run(async (manager) => {

@@ -38,6 +38,19 @@ export class MysqlTransaction {
       await this.openAlone();
       return this.plainQuery(...args);
     }) as RunnerQuery;
+    // Inside the work, TypeORM's own commit or rollback at the outer level would end this
+    // transaction early; nested ones (savepoints) stay TypeORM's.
+    for (const method of ['commitTransaction', 'rollbackTransaction'] as const) {
+      const own = runner[method];
+      runner[method] = () => {
+        if ((runner as unknown as { transactionDepth: number }).transactionDepth > 1) return own.apply(runner);
+        return Promise.reject(
+          new Error(
+            `${method}() on the transaction TransactionRunner.run opened: it commits when its work returns and rolls back when the work throws`,
+          ),
+        );
+      };
+    }
     open.set(runner, this);
   }
 
@@ -81,6 +94,8 @@ export class MysqlTransaction {
   end(): void {
     open.delete(this.runner);
     delete (this.runner as { query?: RunnerQuery }).query;
+    delete (this.runner as { commitTransaction?: unknown }).commitTransaction;
+    delete (this.runner as { rollbackTransaction?: unknown }).rollbackTransaction;
     setTransactionActive(this.runner, false);
     (this.runner as unknown as { transactionDepth: number }).transactionDepth = 0;
   }

@@ -45,7 +45,7 @@ setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch {
-    // busy (another process checkpointing) or the file went away: the next turn tries again
+    // busy (another process checkpointing) or the file went away: the next run tries again
   }
 }, workerData.intervalMs);
 `;

@@ -32,9 +32,9 @@ interface Compiled {
 
 /**
  * Fixed SQL run straight on better-sqlite3 inside a SqliteSerializer transaction: TypeORM's query
- * runner adds a parameter rewrite, a logger and an event broadcast per statement (about 30 µs of a
- * 0.85 ms order request), and a hold or payment runs half a dozen statements. Only inside the
- * transaction: there the statement is the turn's own, so nothing else can interleave, and outside
+ * runner adds a parameter rewrite, a logger and an event broadcast per statement, and a hold or payment
+ * runs half a dozen statements (bench/NOTES.md). Only inside the
+ * transaction: there the statement is the transaction's own, so nothing else can interleave, and outside
  * one the serializer must still make statements wait. Values are bound as TypeORM's SQLite driver
  * would write them (UTC datetime text, booleans as 0/1), integers as INTEGER (see sqlite-parameters).
  */

@@ -11,17 +11,17 @@ type ManagerTransaction = (this: EntityManager, ...args: unknown[]) => Promise<u
 /**
  * TypeORM's better-sqlite3 driver gives every caller the same connection. Left alone, one request's
  * statements land inside another request's open transaction (and roll back with it), and two
- * transactions nest as savepoints of each other. This makes transactions take turns, makes every
+ * transactions nest as savepoints of each other. This makes transactions queue for the connection, makes every
  * other statement wait while a transaction is open (no dirty reads, nothing swept into a rollback),
  * and turns TypeORM's implicit per-save transactions into plain statements. BEGIN IMMEDIATE takes
  * the file's write lock up front, so several processes on one file wait for each other instead of
  * failing on lock upgrade.
  *
  * TypeORM's own ways to open a transaction keep their documented meaning or fail loudly:
- * `dataSource.transaction()` and any manager's `transaction()` take a turn like TransactionRunner's
- * (inside a turn they become a savepoint); a query runner's `startTransaction()` outside a turn
+ * `dataSource.transaction()` and any manager's `transaction()` queue like TransactionRunner's
+ * (inside a queued transaction they become a savepoint); a query runner's `startTransaction()` outside one
  * throws, since the statements after it could not be told from other requests' on the one
- * connection; inside a turn it opens a savepoint.
+ * connection; inside a queued transaction it opens a savepoint.
  */
 const serializers = new WeakMap<DataSource, SqliteSerializer>();
 
@@ -34,21 +34,21 @@ export class SqliteSerializer {
   private readonly context = new AsyncLocalStorage<symbol>();
   private queue: Promise<unknown> = Promise.resolve();
   private active?: { token: symbol; done: Promise<void> };
-  /** Savepoints open inside the current turn (a query runner's or a manager's nested transaction). */
+  /** Savepoints open inside the current transaction (a query runner's or a manager's nested transaction). */
   private savepoints = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
   run<T>(work: Work<T>): Promise<T> {
     const runner = this.sharedRunner();
-    if (this.inTurn()) return work(runner.manager);
-    const turn = this.queue.then(() => this.transaction(runner, work));
-    this.queue = turn.catch(() => undefined);
-    return turn;
+    if (this.inOwnTransaction()) return work(runner.manager);
+    const queued = this.queue.then(() => this.transaction(runner, work));
+    this.queue = queued.catch(() => undefined);
+    return queued;
   }
 
   /** Whether the caller runs inside the open transaction's own work. */
-  private inTurn(): boolean {
+  private inOwnTransaction(): boolean {
     return this.active !== undefined && this.context.getStore() === this.active.token;
   }
 
@@ -86,8 +86,8 @@ export class SqliteSerializer {
   }
 
   /**
-   * EntityManager.transaction for this data source: a turn of its own, or inside a turn TypeORM's
-   * own (a savepoint, through the runner's patched startTransaction). A turn begins IMMEDIATE,
+   * EntityManager.transaction for this data source: a queued transaction of its own, or inside one TypeORM's
+   * own (a savepoint, through the runner's patched startTransaction). A queued transaction begins IMMEDIATE,
    * which is SERIALIZABLE; SQLite knows no other level but READ UNCOMMITTED, which only weakens
    * reads of a shared cache this connection does not use.
    */
@@ -95,7 +95,7 @@ export class SqliteSerializer {
     const [first, second] = args;
     const work = (typeof first === 'function' ? first : second) as Work<unknown> | undefined;
     // Without a callback TypeORM throws its own error before opening anything.
-    if (this.inTurn() || typeof work !== 'function') return own.apply(manager, args);
+    if (this.inOwnTransaction() || typeof work !== 'function') return own.apply(manager, args);
     if (typeof first === 'string' && first !== 'SERIALIZABLE' && first !== 'READ UNCOMMITTED') {
       return Promise.reject(new TypeORMError('SQLite only supports SERIALIZABLE and READ UNCOMMITTED isolation'));
     }
@@ -115,7 +115,7 @@ export class SqliteSerializer {
     // 'none' it opens none, so whatever still calls startTransaction() asked for one on purpose.
     (this.dataSource.driver as { transactionSupport: string }).transactionSupport = 'none';
     runner.startTransaction = async () => {
-      if (!this.inTurn()) throw outsideTurn('startTransaction');
+      if (!this.inOwnTransaction()) throw outsideTurn('startTransaction');
       await patchedQuery(`SAVEPOINT typeorm_${this.savepoints}`);
       this.savepoints++;
     };
@@ -134,9 +134,9 @@ export class SqliteSerializer {
     return runner;
   }
 
-  /** The turn's own transaction ends with its work; only savepoints opened inside it end here. */
+  /** The queued transaction ends with its work; only savepoints opened inside it end here. */
   private innermostSavepoint(method: string): string {
-    if (!this.inTurn()) throw outsideTurn(method);
+    if (!this.inOwnTransaction()) throw outsideTurn(method);
     if (this.savepoints === 0) {
       throw new Error(
         `${method}() on the transaction TransactionRunner.run opened: it commits when its work returns and rolls back when the work throws`,
@@ -145,7 +145,7 @@ export class SqliteSerializer {
     return `typeorm_${this.savepoints - 1}`;
   }
 
-  /** Until no transaction but the caller's own is open: a statement of another turn must not run inside one. */
+  /** Until no transaction but the caller's own is open: a statement from outside must not run inside one. */
   private async otherTurnsDone(): Promise<void> {
     while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
   }
@@ -161,8 +161,8 @@ export class SqliteSerializer {
   /**
    * A read of fixed SQL outside any transaction, for the hottest reads (the guard's session, the
    * seat map, the order a payment starts from). Like every outside statement it waits while another
-   * turn's transaction is open; then it runs at once on better-sqlite3, which is synchronous, so
-   * nothing can start in between. It skips TypeORM's query runner, which cost about 0.1 ms a request.
+   * queued transaction is open; then it runs at once on better-sqlite3, which is synchronous, so
+   * nothing can start in between. It skips TypeORM's query runner (bench/NOTES.md has what that saved).
    */
   async select<T>(sql: string, params: ObjectLiteral): Promise<T[]> {
     await this.otherTurnsDone();
@@ -174,7 +174,7 @@ function outsideTurn(method: string): Error {
   return new Error(
     `${method}() outside a transaction on SQLite: every query runner is the one shared connection, so ` +
       `other requests' statements would land in this transaction. Open transactions with ` +
-      `TransactionRunner.run(work) (or dataSource.transaction(work), which takes the same turn).`,
+      `TransactionRunner.run(work) (or dataSource.transaction(work), which queues the same way).`,
   );
 }
 

@@ -25,7 +25,7 @@ export class CommitOutcomeUnknown extends Error {
  *
  * MySQL: READ COMMITTED, so that a read after a row lock sees what the lock holder committed
  * (REPEATABLE READ would read an old snapshot), and deadlocks are retried as a whole.
- * SQLite: transactions take turns on the one shared connection (see SqliteSerializer).
+ * SQLite: transactions queue for the one shared connection (see SqliteSerializer).
  */
 @Injectable()
 export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
@@ -54,7 +54,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The checkpointer's thread costs about 9 MB: it starts with the first write transaction, so a
+   * The checkpointer's thread has a memory cost (bench/NOTES.md): it starts with the first write transaction, so a
    * server that only reads (or has not sold anything yet) goes without.
    */
   private startCheckpointer(): void {

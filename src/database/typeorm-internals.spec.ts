@@ -153,7 +153,7 @@ const internals: { name: string; usedBy: string; check: () => unknown }[] = [
   },
   {
     name: "QueryRunner.query is the one door: TypeORM's repositories, builders and DataSource.query call the runner's own (instance-replaceable) query()",
-    usedBy: 'sqlite-serializer.ts (waits for other turns), mysql-transaction.ts (opens the transaction first)',
+    usedBy: 'sqlite-serializer.ts (waits for queued transactions), mysql-transaction.ts (opens the transaction first)',
     check: () =>
       withSqlite(async (dataSource) => {
         const runner = dataSource.createQueryRunner();
@@ -186,7 +186,8 @@ const internals: { name: string; usedBy: string; check: () => unknown }[] = [
   },
   {
     name: "driver.transactionSupport = 'none' keeps save() and remove() from opening a transaction",
-    usedBy: 'sqlite-serializer.ts (then any startTransaction() outside a turn was asked for on purpose, and refused)',
+    usedBy:
+      'sqlite-serializer.ts (then any startTransaction() outside a queued transaction was asked for on purpose, and refused)',
     check: () =>
       withSqlite(async (dataSource) => {
         expect(dataSource.driver.transactionSupport).toBe('nested');

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { CinemaStatus } from '../catalog/dto/cinema.dto';
 import type { SeatPosition } from '../halls/hall-layout';
-import { instantOf } from '../database/raw-sql';
+import { instantOf, runStatement } from '../database/raw-sql';
 import { readStatement, Statement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
 import type { SaleContext } from './sale-context';
@@ -25,6 +27,19 @@ interface SaleContextRow {
 /** The sale path's statements on `schedules`: its row lock, its sale context, its seat version and sold count. */
 @Injectable()
 export class ScheduleSalesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Outside any transaction: the version committed last. */
+  async seatVersion(scheduleId: number): Promise<number> {
+    const versions = await runStatement(
+      this.dataSource.manager,
+      readStatement<{ seat_version: unknown }>('SELECT seat_version FROM schedules WHERE id = :scheduleId', {
+        scheduleId,
+      }),
+    );
+    return Number(versions[0]?.seat_version ?? 0);
+  }
+
   /** Row locks in id order (FOR UPDATE on MySQL; a SQLite transaction holds the file's write lock already). */
   lock(tx: Transaction, scheduleIds: number[]): Promise<unknown[]> {
     const ids = [...new Set(scheduleIds)].sort((a, b) => a - b);

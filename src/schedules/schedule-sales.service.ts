@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Transaction } from '../database/transaction';
-import { Schedule } from './entities/schedule.entity';
 import type { SaleContext } from './sale-context';
 import { ScheduleSalesRepository } from './schedule-sales.repository';
 
@@ -15,10 +12,7 @@ export type { SaleContext } from './sale-context';
  */
 @Injectable()
 export class ScheduleSalesService {
-  constructor(
-    private readonly repository: ScheduleSalesRepository,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly repository: ScheduleSalesRepository) {}
 
   /**
    * The showtimes' row locks, in id order. Updating an order makes InnoDB share-lock its showtime
@@ -44,12 +38,7 @@ export class ScheduleSalesService {
   }
 
   /** The seat version committed last, for a live stream's snapshot. */
-  async seatVersion(scheduleId: number): Promise<number> {
-    const row = await this.dataSource.manager
-      .createQueryBuilder(Schedule, 's')
-      .select('s.seat_version', 'version')
-      .where('s.id = :scheduleId', { scheduleId })
-      .getRawOne<{ version: number | string }>();
-    return Number(row?.version ?? 0);
+  seatVersion(scheduleId: number): Promise<number> {
+    return this.repository.seatVersion(scheduleId);
   }
 }

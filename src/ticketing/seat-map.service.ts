@@ -16,7 +16,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * One built map in the forms it is sent: the JSON, its gzip (made on first demand: every browser and
- * mobile HTTP stack asks for it, and 23 KB of seats shrink about tenfold), and a validator, so a
+ * mobile HTTP stack asks for it, and a map of seats shrinks about tenfold, bench/NOTES.md), and a validator, so a
  * client that polls with If-None-Match gets a 304 without the body.
  */
 export interface Encoded extends CachedMap {
