@@ -1,3 +1,4 @@
+import { HoldSweepService } from '../src/ticketing/hold-sweep.service';
 import { givenShowtime, givenUser, GivenUser } from './support/factories';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, buyTickets, hold, lapse, selectsDuring, soldCountOf } from './support/ticketing';
@@ -118,12 +119,15 @@ describe('Seat map: GET /schedules/:id/seats (CONTRACT 6) and the sold count', (
     const { schedule } = await givenShowtime(t, { hall: { rows: 50, cols: 50 } });
     await buyTickets(t.http, alice, schedule.id, [{ row: 50, col: 50 }]);
     await hold(t.http, bob, schedule.id, [{ row: 1, col: 1 }]).expect(201);
+    // This app's hold sweep (every second in tests) reads claims too: it pauses while the map is read.
+    const sweep = t.app.get(HoldSweepService);
+    await sweep.beforeApplicationShutdown();
     const selects = await selectsDuring(t.db, /seat_claims|schedules/i, async () => {
       const seats = (await seatMap(schedule.id)).seats;
       expect(seats).toHaveLength(2500);
       expect(statusOf(seats, 50, 50)).toBe('sold');
       expect(statusOf(seats, 1, 1)).toBe('held');
-    });
+    }).finally(() => sweep.onApplicationBootstrap());
     expect(selects).toHaveLength(2);
   });
 });
