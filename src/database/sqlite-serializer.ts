@@ -107,7 +107,7 @@ export class SqliteSerializer {
     if (runner.__ttmsSerialized) return runner;
     const query: Query = runner.query.bind(runner);
     const patchedQuery = async (...args: Parameters<Query>) => {
-      await this.otherTurnsDone();
+      await this.othersFinished();
       return query(...args);
     };
     runner.query = patchedQuery as Query;
@@ -115,7 +115,7 @@ export class SqliteSerializer {
     // 'none' it opens none, so whatever still calls startTransaction() asked for one on purpose.
     (this.dataSource.driver as { transactionSupport: string }).transactionSupport = 'none';
     runner.startTransaction = async () => {
-      if (!this.inOwnTransaction()) throw outsideTurn('startTransaction');
+      if (!this.inOwnTransaction()) throw outsideQueuedTransaction('startTransaction');
       await patchedQuery(`SAVEPOINT typeorm_${this.savepoints}`);
       this.savepoints++;
     };
@@ -136,7 +136,7 @@ export class SqliteSerializer {
 
   /** The queued transaction ends with its work; only savepoints opened inside it end here. */
   private innermostSavepoint(method: string): string {
-    if (!this.inOwnTransaction()) throw outsideTurn(method);
+    if (!this.inOwnTransaction()) throw outsideQueuedTransaction(method);
     if (this.savepoints === 0) {
       throw new Error(
         `${method}() on the transaction TransactionRunner.run opened: it commits when its work returns and rolls back when the work throws`,
@@ -146,7 +146,7 @@ export class SqliteSerializer {
   }
 
   /** Until no transaction but the caller's own is open: a statement from outside must not run inside one. */
-  private async otherTurnsDone(): Promise<void> {
+  private async othersFinished(): Promise<void> {
     while (this.active && this.context.getStore() !== this.active.token) await this.active.done;
   }
 
@@ -165,12 +165,12 @@ export class SqliteSerializer {
    * nothing can start in between. It skips TypeORM's query runner (bench/NOTES.md has what that saved).
    */
   async select<T>(sql: string, params: ObjectLiteral): Promise<T[]> {
-    await this.otherTurnsDone();
+    await this.othersFinished();
     return SqliteDirect.forRunner(this.sharedRunner(), this.dataSource).all<T>(sql, params);
   }
 }
 
-function outsideTurn(method: string): Error {
+function outsideQueuedTransaction(method: string): Error {
   return new Error(
     `${method}() outside a transaction on SQLite: every query runner is the one shared connection, so ` +
       `other requests' statements would land in this transaction. Open transactions with ` +

@@ -41,7 +41,7 @@ export class HealthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Liveness only: answers without touching the database (also the framework ceiling in benchmarks)',
+    summary: 'Liveness only: answers without touching the database',
   })
   @ApiEnvelope(LivenessDto)
   live(): LivenessDto {
