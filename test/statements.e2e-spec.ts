@@ -6,8 +6,8 @@ import { insertCounter, readCounter } from './support/counters';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /**
- * Statements sent together (runStatements): on MySQL one multi-statement round trip with the
- * transaction's START TRANSACTION in front; on SQLite one after another.
+ * Statements sent together (runStatements): on MySQL one multi-statement round trip; on SQLite
+ * one after another.
  */
 describe('runStatements', () => {
   let t: TestApp;

@@ -11,16 +11,14 @@ type RunnerQuery = QueryRunner['query'];
 const open = new WeakMap<QueryRunner, MysqlTransaction>();
 
 /**
- * A MySQL/MariaDB transaction on one pooled connection whose `START TRANSACTION` travels with its
- * first statement (the pool has `multipleStatements` on). On loopback each round trip costs both
- * processes a wake-up, about as much CPU as a small statement itself.
- *
- * TypeORM's own statements on the runner (query builders, repositories) still work: the first of
- * them opens the transaction with a statement of its own.
+ * A MySQL/MariaDB transaction on one pooled connection, opened by its first statement, whose
+ * statements a caller may send several at a time in one round trip (the pool has
+ * `multipleStatements` on). TypeORM's own statements on the runner (query builders, repositories)
+ * run in it too.
  */
 export class MysqlTransaction {
   private state: 'not begun' | 'open' | 'ended' = 'not begun';
-  /** A `START TRANSACTION` sent alone (for a TypeORM statement), which everything after waits for. */
+  /** The `START TRANSACTION`, which everything after waits for. */
   private opening?: Promise<unknown>;
   private readonly plainQuery: RunnerQuery;
 
@@ -63,23 +61,17 @@ export class MysqlTransaction {
   }
 
   /**
-   * Statement texts (values already split out) in one round trip, after `START TRANSACTION` if
-   * none was sent yet; the answers of the caller's statements only. MySQL stops at the first
-   * failing statement: the rest does not run, and the transaction stays open for the rollback.
+   * Statement texts (values already split out) in one round trip. MySQL stops at the first failing
+   * statement: the rest does not run, and the transaction stays open for the rollback.
    */
   async send(texts: string[], values: unknown[]): Promise<unknown[]> {
-    if (this.state === 'ended') throw new Error('this transaction has ended already');
-    if (this.opening) await this.opening;
-    const begin = this.state === 'not begun';
-    this.state = 'open';
-    const all = [...(begin ? ['START TRANSACTION'] : []), ...texts];
+    await this.openAlone();
     const answer = await new Promise<unknown>((resolve, reject) => {
-      this.connection.query({ sql: all.join(';\n'), values }, (error, result) =>
+      this.connection.query({ sql: texts.join(';\n'), values }, (error, result) =>
         error ? reject(error) : resolve(result),
       );
     });
-    const answers = all.length === 1 ? [answer] : (answer as unknown[]);
-    return answers.slice(begin ? 1 : 0, begin ? texts.length + 1 : texts.length);
+    return texts.length === 1 ? [answer] : (answer as unknown[]);
   }
 
   async commit(): Promise<void> {
