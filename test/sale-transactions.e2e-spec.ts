@@ -1,9 +1,8 @@
 import * as rawSql from '../src/database/raw-sql';
-import { selectRows } from '../src/database/raw-sql';
 import { Outcome, SaleTransactions } from '../src/database/sale-transactions';
 import type { Transaction } from '../src/database/transaction';
 import { CommitOutcomeUnknown } from '../src/database/transaction-runner';
-import { insertCounter, readCounter } from './support/counters';
+import { countersIn, insertCounter, readCounter } from './support/counters';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /** The sale path's transactions (docs/ARCHITECTURE.md, "The sale path"), on SQLite and on MySQL/MariaDB. */
@@ -22,16 +21,7 @@ describe('SaleTransactions', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  const countersNamed = async (...targets: string[]) =>
-    (
-      await selectRows<{ target: string }>(
-        t.db.manager,
-        'SELECT target FROM code_targets WHERE target IN (:...targets)',
-        {
-          targets,
-        },
-      )
-    ).map((row) => row.target);
+  const countersNamed = (...targets: string[]) => countersIn(t.db, targets);
   const deadlock = () =>
     Object.assign(new Error('Deadlock found when trying to get lock'), { code: 'ER_LOCK_DEADLOCK' });
 

@@ -1,8 +1,8 @@
 import { CodeTarget } from '../src/auth/entities/code-target.entity';
-import { runStatements, selectRows } from '../src/database/raw-sql';
+import { runStatements } from '../src/database/raw-sql';
 import { PREVIOUS_INSERT_ID, writeStatement } from '../src/database/statement';
 import { TransactionRunner } from '../src/database/transaction-runner';
-import { insertCounter, readCounter } from './support/counters';
+import { countersIn, insertCounter, readCounter } from './support/counters';
 import { bootTestApp, TestApp, unique } from './support/test-app';
 
 /**
@@ -22,16 +22,7 @@ describe('runStatements', () => {
     await t.close();
   });
 
-  const countersNamed = async (...targets: string[]) =>
-    (
-      await selectRows<{ target: string }>(
-        t.db.manager,
-        'SELECT target FROM code_targets WHERE target IN (:...targets)',
-        {
-          targets,
-        },
-      )
-    ).map((row) => row.target);
+  const countersNamed = (...targets: string[]) => countersIn(t.db, targets);
 
   it('should answer each statement in order, each read through its own decoder', async () => {
     const target = unique('batch-');

@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { selectRows } from '../../src/database/raw-sql';
 import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../../src/database/statement';
 
 /**
@@ -16,3 +18,11 @@ export const readCounter = (target: string) =>
     { target },
     ([row]) => (row ? Number(row.sent_today) : null),
   );
+
+/** Which of these counters the database holds (committed rows only, read outside any transaction). */
+export const countersIn = async (db: DataSource, targets: string[]) =>
+  (
+    await selectRows<{ target: string }>(db.manager, 'SELECT target FROM code_targets WHERE target IN (:...targets)', {
+      targets,
+    })
+  ).map((row) => row.target);
