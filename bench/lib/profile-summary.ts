@@ -95,15 +95,7 @@ export function inclusiveByModule(file: string, root = process.cwd(), requests?:
     busy += dt;
     for (const key of keys(id)) by.set(key, (by.get(key) ?? 0) + dt);
   });
-  const line = (key: string, us: number) =>
-    `${((100 * us) / busy).toFixed(1).padStart(5)} %  ${requests ? `${(us / requests).toFixed(1).padStart(6)} µs/req  ` : ''}${key}`;
-  return [
-    line('(busy, all)', busy),
-    ...[...by.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, limit)
-      .map(([key, us]) => line(key, us)),
-  ];
+  return shares(by, busy, requests, limit);
 }
 
 /** Frames that work for whoever called them: their time goes to the nearest caller outside them. */
@@ -148,6 +140,19 @@ export function foldedByModule(file: string, root = process.cwd(), requests?: nu
     busy += dt;
     by.set(key, (by.get(key) ?? 0) + dt);
   });
+  return shares(by, busy, requests, limit);
+}
+
+if (require.main === module) {
+  for (const file of process.argv.slice(2)) {
+    process.stdout.write(
+      `\n== ${file}\n-- by module\n${selfTimeByModule(file).join('\n')}\n-- on the stack (inclusive)\n${inclusiveByModule(file).join('\n')}\n-- folded (internals to their caller)\n${foldedByModule(file).join('\n')}\n-- by function\n${topSelfTime(file).join('\n')}\n`,
+    );
+  }
+}
+
+/** The busiest keys as lines: share of the busy time and, given a request count, µs per request. */
+function shares(by: Map<string, number>, busy: number, requests: number | undefined, limit: number): string[] {
   const line = (key: string, us: number) =>
     `${((100 * us) / busy).toFixed(1).padStart(5)} %  ${requests ? `${(us / requests).toFixed(1).padStart(6)} µs/req  ` : ''}${key}`;
   return [
@@ -157,12 +162,4 @@ export function foldedByModule(file: string, root = process.cwd(), requests?: nu
       .slice(0, limit)
       .map(([key, us]) => line(key, us)),
   ];
-}
-
-if (require.main === module) {
-  for (const file of process.argv.slice(2)) {
-    process.stdout.write(
-      `\n== ${file}\n-- by module\n${selfTimeByModule(file).join('\n')}\n-- on the stack (inclusive)\n${inclusiveByModule(file).join('\n')}\n-- folded (internals to their caller)\n${foldedByModule(file).join('\n')}\n-- by function\n${topSelfTime(file).join('\n')}\n`,
-    );
-  }
 }
