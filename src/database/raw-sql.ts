@@ -1,7 +1,6 @@
 import { EntityManager, ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { QueryResult } from 'typeorm/query-runner/QueryResult';
 import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
-import { SqliteDirect } from './sqlite-direct';
 import { serializerOf } from './sqlite-serializer';
 import { Answers, PREVIOUS_INSERT_ID, readStatement, Statement, writeStatement, WriteResult } from './statement';
 
@@ -49,12 +48,6 @@ async function execute(
   manager: EntityManager,
   statements: readonly Statement<unknown>[],
 ): Promise<(unknown[] | WriteResult)[]> {
-  const direct = SqliteDirect.of(manager);
-  if (direct) {
-    return inSequence(statements, (s, params) =>
-      s.kind === 'rows' ? direct.all(s.sql, params) : direct.run(s.sql, params),
-    );
-  }
   const transaction = MysqlTransaction.of(manager);
   if (transaction) {
     return onMysql(manager, statements, (texts, values) => transaction.send(texts, values));

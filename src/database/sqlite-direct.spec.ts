@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
 import { isDuplicateKeyError } from './db-errors';
 import { SqliteDirect } from './sqlite-direct';
@@ -62,16 +61,5 @@ describe('SqliteDirect', () => {
     expect(() => direct.all('SELECT label FROM t WHERE label IN (:...labels)', { labels: [] })).toThrow(
       'non-empty list',
     );
-  });
-
-  it('is used only inside an open transaction on SQLite', () => {
-    const manager = (type: string, active: boolean) =>
-      ({
-        queryRunner: { isTransactionActive: active },
-        connection: { options: { type }, driver: { databaseConnection: db } },
-      }) as unknown as EntityManager;
-    expect(SqliteDirect.of(manager('better-sqlite3', true))).toBeInstanceOf(SqliteDirect);
-    expect(SqliteDirect.of(manager('better-sqlite3', false))).toBeUndefined();
-    expect(SqliteDirect.of(manager('mariadb', true))).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, Logger, ObjectLiteral, QueryFailedError, QueryRunner } from 'typeorm';
+import { DataSource, Logger, ObjectLiteral, QueryFailedError, QueryRunner } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 
 /** The part of better-sqlite3 used here (the package ships no types). */
@@ -31,12 +31,12 @@ interface Compiled {
 }
 
 /**
- * Fixed SQL run straight on better-sqlite3 inside a SqliteSerializer transaction: TypeORM's query
- * runner adds a parameter rewrite, a logger and an event broadcast per statement, and a hold or payment
- * runs half a dozen statements (bench/NOTES.md). Only inside the
- * transaction: there the statement is the transaction's own, so nothing else can interleave, and outside
- * one the serializer must still make statements wait. Values are bound as TypeORM's SQLite driver
- * would write them (UTC datetime text, booleans as 0/1), integers as INTEGER (see sqlite-parameters).
+ * Fixed SQL run straight on better-sqlite3 by SqliteSerializer: the BEGIN and COMMIT of every
+ * transaction and the hottest reads outside transactions, where TypeORM's query runner adds a parameter
+ * rewrite, a logger and an event broadcast per statement (bench/NOTES.md). Statements inside a
+ * transaction go through TypeORM's runner: skipping it there measured as noise. Values are bound as
+ * TypeORM's SQLite driver would write them (UTC datetime text, booleans as 0/1), integers as INTEGER
+ * (see sqlite-parameters).
  */
 export class SqliteDirect {
   private readonly compiled = new Map<string, Compiled>();
@@ -47,13 +47,6 @@ export class SqliteDirect {
     private readonly db: Database,
     private readonly logger?: Logger,
   ) {}
-
-  /** The database of a transaction's manager, when it is SQLite inside an open serialized transaction. */
-  static of(manager: EntityManager): SqliteDirect | undefined {
-    const runner = manager.queryRunner;
-    if (!runner?.isTransactionActive || manager.connection.options.type !== 'better-sqlite3') return undefined;
-    return SqliteDirect.forRunner(runner, manager.connection);
-  }
 
   /** The one instance (and statement cache) of the connection behind this runner. */
   static forRunner(runner: QueryRunner, dataSource: DataSource): SqliteDirect {
