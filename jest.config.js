@@ -27,4 +27,16 @@ if (process.env.TEST_DATABASE_URL) {
   );
 }
 
+// A three-node Galera Cluster (scripts/galera-cluster.sh): its own suite, with one app process per node.
+if (process.env.GALERA_URLS) {
+  projects.push({
+    ...base,
+    displayName: 'e2e-galera',
+    testMatch: ['<rootDir>/test/galera/**/*.galera-spec.ts'],
+    setupFiles: ['<rootDir>/test/setup/galera.env.ts'],
+    globalSetup: '<rootDir>/test/setup/galera.global-setup.ts',
+    globalTeardown: '<rootDir>/test/setup/galera.global-teardown.ts',
+  });
+}
+
 module.exports = { projects, testTimeout: 60000 };

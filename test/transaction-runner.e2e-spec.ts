@@ -60,6 +60,16 @@ describe('TransactionRunner', () => {
     }
   });
 
+  onMysql('should set up every pooled connection the same way, inside transactions and outside', async () => {
+    // Twelve at once: the pool opens connections of its own for them, besides the ones it already had.
+    const level = 'SELECT @@SESSION.tx_isolation AS level, @@SESSION.wsrep_sync_wait AS syncWait';
+    const outside = await Promise.all(Array.from({ length: 12 }, () => t.db.query<object[]>(level)));
+    const inside = await Promise.all(Array.from({ length: 12 }, () => runner.run((manager) => manager.query(level))));
+    // This server is no Galera node: causal reads stay off (they are on when @@wsrep_on is, e2e-galera).
+    const expected = { level: 'READ-COMMITTED', syncWait: runner.galera ? 1 : 0 };
+    for (const [row] of [...outside, ...inside]) expect({ ...row, syncWait: Number(row.syncWait) }).toEqual(expected);
+  });
+
   it('should roll back a failed transaction without taking a concurrent write down with it', async () => {
     const target = await givenCounter();
     const failing = runner.run(async (manager) => {

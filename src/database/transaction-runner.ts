@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError, mayHaveCommitted } from './db-errors';
+import { prepareMysqlSessions } from './mysql-sessions';
 import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteSerializer } from './sqlite-serializer';
@@ -33,8 +34,8 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   private readonly sqlite?: SqliteSerializer;
   private readonly checkpointer = new SqliteCheckpointer();
   private checkpointerWanted?: { path: string; intervalMs: number };
-  /** MySQL connections already switched to READ COMMITTED for their whole session. */
-  private readonly readCommitted = new WeakSet<object>();
+  /** A MariaDB Galera Cluster node: commits can lose certification (docs/ARCHITECTURE.md). */
+  galera = false;
 
   constructor(
     readonly dataSource: DataSource,
@@ -45,7 +46,10 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
 
   /** Runs before any feature touches the database (feature modules depend on this one). */
   async onModuleInit(): Promise<void> {
-    if (!this.sqlite) return;
+    if (!this.sqlite) {
+      ({ galera: this.galera } = await prepareMysqlSessions(this.dataSource));
+      return;
+    }
     await prepareSqlite(this.dataSource, this.config.get('DB_MIGRATIONS_RUN', { infer: true }));
     this.sqlite.install();
     const path = String(this.dataSource.options.database ?? ':memory:');
@@ -100,19 +104,13 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * TypeORM's transaction('READ COMMITTED') sends SET TRANSACTION before every START TRANSACTION: a
-   * round trip per transaction, made while the first row lock may already be queued for. Setting the
-   * level once per pooled connection, for its session, leaves `START TRANSACTION`, which then travels
-   * with the first statement (MysqlTransaction).
+   * Not TypeORM's transaction('READ COMMITTED'), which sends SET TRANSACTION before every START
+   * TRANSACTION: the level is set once per pooled connection, for its session (prepareMysqlSessions).
    */
   private async mysqlTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const connection = (await runner.connect()) as MysqlQueryable;
-      if (!this.readCommitted.has(connection)) {
-        await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-        this.readCommitted.add(connection);
-      }
       const transaction = MysqlTransaction.start(runner, connection);
       let result: T;
       try {

@@ -69,15 +69,19 @@ function missingOutputs(out: string, dir = join(ROOT, 'src')): string[] {
 }
 
 /**
- * Starts `count` real server processes (`node main.js` of the built copy) on one database, each on its own free
- * port, and waits until each answers its health check. `env` must carry DATABASE_URL and JWT_SECRET
- * (the same secret as the tokens the test issues); the rest defaults to a quiet test setup.
+ * Starts `count` real server processes (`node main.js` of the built copy), each on its own free port,
+ * and waits until each answers its health check. `env` (or `env(i)` for the i-th process, say to
+ * give each its own database node) must carry DATABASE_URL and JWT_SECRET (the same secret as the
+ * tokens the test issues); the rest defaults to a quiet test setup.
  */
-export async function spawnApps(count: number, env: Record<string, string>): Promise<SpawnedApp[]> {
+export async function spawnApps(
+  count: number,
+  env: Record<string, string> | ((index: number) => Record<string, string>),
+): Promise<SpawnedApp[]> {
   const dist = await buildOnce();
   const apps: SpawnedApp[] = [];
   try {
-    for (let i = 0; i < count; i++) apps.push(await spawnApp(dist, env));
+    for (let i = 0; i < count; i++) apps.push(await spawnApp(dist, typeof env === 'function' ? env(i) : env));
   } catch (error) {
     await Promise.all(apps.map((app) => app.stop()));
     throw error;
