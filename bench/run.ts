@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --only sqlite|mariadb] [-- --out FILE]`: builds the server and a
+ * `npm run bench [-- --quick] [-- --only sqlite|mariadb|galera] [-- --out FILE]`: builds the server and a
  * bare NestJS app once, then on SQLite and on MariaDB (a fresh database next to TEST_DATABASE_URL)
  * measures the framework's ceiling (the bare app), the seat map against the bare app answering the
  * same bytes, a rush for seats against the database's own ceiling and the framework's, login, and
- * the memory of the server as `npm start` runs it; writes bench/RESULTS.md (a --quick smoke run:
+ * the memory of the server as `npm start` runs it; then the rush on a three-node Galera Cluster
+ * (bench/lib/galera.ts); writes bench/RESULTS.md (a --quick smoke run:
  * bench/RESULTS.quick.md).
  * BENCH_CPU_PROF=1 writes one CPU profile of the server per phase under bench/profiles/.
  */
@@ -18,6 +19,7 @@ import { createTarget, DbKind, DbTarget, dropTarget, mariadbServerUrl, openSql, 
 import { BenchUser, HALL, insertUsers, loadCatalog, mintToken, sellHalf } from './lib/fixtures';
 import { JsonClient, rawGet } from './lib/http';
 import { foldedByModule, inclusiveByModule, selfTimeByModule, topSelfTime } from './lib/profile-summary';
+import { benchGalera, GaleraResult, renderGalera } from './lib/galera';
 import { DbResult, renderReport, RunInfo, verdicts } from './lib/report';
 import { baseEnv, localDatabasePid, processCpuMs, ServerProcess } from './lib/server';
 import { log, round, sleep } from './lib/util';
@@ -531,6 +533,16 @@ async function main(): Promise<void> {
     results.push(await benchDatabase(kind, tmp, hash, mysql.url, profileDir, results.length === 0));
   }
 
+  let galera: GaleraResult | undefined;
+  if (!only || only === 'galera') {
+    galera = await benchGalera({
+      settings: SETTINGS,
+      passwordHash: hash,
+      jwtSecret: JWT_SECRET,
+      startServer: (target, name) => startServer(target, tmp, name),
+    });
+  }
+
   const notesFile = join(__dirname, 'NOTES.md');
   const info: RunInfo = {
     command: commandLine(),
@@ -549,7 +561,7 @@ async function main(): Promise<void> {
     argon2: { ...ARGON2, verifyMs: round(verifyMs, 1) },
     notes: existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : undefined,
   };
-  writeFileSync(outFile, renderReport(info, results));
+  writeFileSync(outFile, renderReport(info, results, renderGalera(galera)));
   log(`results written to ${relative(process.cwd(), outFile)}`);
   for (const r of results) {
     const v = verdicts(r);
@@ -578,7 +590,12 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (results.some((r) => r.error)) process.exitCode = 1;
+  if (galera) {
+    log(
+      `galera: ${galera.skipped ? `skipped (${galera.skipped})` : galera.error ? `FAILED (${galera.error})` : 'done'}`,
+    );
+  }
+  if (results.some((r) => r.error) || galera?.error) process.exitCode = 1;
 }
 
 async function cleanup(): Promise<void> {

@@ -353,7 +353,8 @@ function runtimeText(results: DbResult[]): string {
   return `the server ran as \`${rt.command}\` with UV_THREADPOOL_SIZE=${rt.threadpool}; ${launcher}`;
 }
 
-export function renderReport(info: RunInfo, results: DbResult[]): string {
+/** `sections`: further sections (the Galera run), placed before the closing note. */
+export function renderReport(info: RunInfo, results: DbResult[], sections: string[] = []): string {
   const s = info.settings;
   const m = info.machine;
   const out = [
@@ -382,6 +383,7 @@ export function renderReport(info: RunInfo, results: DbResult[]): string {
     const d = details(r);
     if (d.length) out.push(...d, '');
   }
+  if (sections.length) out.push(...sections, '');
   if (info.notes) out.push('## Closing note', '', info.notes.trim(), '');
   return out.join('\n');
 }

@@ -177,6 +177,10 @@ export class ServerProcess {
     }
   }
 
+  get logPath(): string {
+    return this.logFile;
+  }
+
   logTail(lines = 30): string {
     try {
       return readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');

@@ -5,6 +5,8 @@ import { workerMain } from '../lib/worker';
 
 export interface RushInput {
   port: number;
+  /** Several instances: client i talks to ports[i % ports.length] (instead of `port`). */
+  ports?: number[];
   showtimes: ShowtimeSpec[];
   /** One list of users per concurrent client. */
   clients: { id: number; token: string }[][];
@@ -65,7 +67,8 @@ async function rush(input: RushInput): Promise<RushOutput> {
   // Every client's keep-alive connection is open before the clock starts: a busy server accepts
   // about one new connection per event-loop turn, which would otherwise stretch the start over
   // seconds and measure connection set-up instead of sales.
-  const connections = input.clients.map(() => new RawHttpConnection(input.port));
+  const ports = input.ports ?? [input.port];
+  const connections = input.clients.map((_, i) => new RawHttpConnection(ports[i % ports.length]));
   await Promise.all(connections.map((connection) => connection.request('GET', '/health/live')));
 
   const cpuAtStart = process.cpuUsage();

@@ -27,7 +27,7 @@ export class KeyedBatches<J, R> {
   private readonly context = new AsyncResource('KeyedBatches');
 
   constructor(
-    private readonly runBatch: (jobs: J[]) => Promise<Outcome<R>[]>,
+    private readonly runBatch: (jobs: J[], key: string) => Promise<Outcome<R>[]>,
     private readonly maxBatch = 32,
   ) {}
 
@@ -58,7 +58,14 @@ export class KeyedBatches<J, R> {
     entry.running = true;
     // A batch that throws before it returns a promise fails its jobs like one that rejects.
     new Promise<Outcome<R>[]>((resolve) =>
-      resolve(this.context.runInAsyncScope(() => this.runBatch(taken.map((queued) => queued.job)))),
+      resolve(
+        this.context.runInAsyncScope(() =>
+          this.runBatch(
+            taken.map((queued) => queued.job),
+            key,
+          ),
+        ),
+      ),
     )
       .then(
         (outcomes) =>

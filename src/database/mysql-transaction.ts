@@ -25,6 +25,7 @@ export class MysqlTransaction {
   private constructor(
     private readonly runner: QueryRunner,
     readonly connection: MysqlQueryable,
+    private readonly oneStatementPerTrip: boolean,
   ) {
     const ownQuery = runner.query;
     this.plainQuery = ((...args: unknown[]) => ownQuery.apply(runner, args as [string])) as RunnerQuery;
@@ -52,8 +53,9 @@ export class MysqlTransaction {
     open.set(runner, this);
   }
 
-  static start(runner: QueryRunner, connection: MysqlQueryable): MysqlTransaction {
-    return new MysqlTransaction(runner, connection);
+  /** `galera`: the server is a Galera node (one statement per round trip, see `send`). */
+  static start(runner: QueryRunner, connection: MysqlQueryable, galera = false): MysqlTransaction {
+    return new MysqlTransaction(runner, connection, galera);
   }
 
   static of(manager: EntityManager): MysqlTransaction | undefined {
@@ -61,17 +63,30 @@ export class MysqlTransaction {
   }
 
   /**
-   * Statement texts (values already split out) in one round trip. MySQL stops at the first failing
+   * Statement texts, each with its values, in one round trip. MySQL stops at the first failing
    * statement: the rest does not run, and the transaction stays open for the rollback.
+   *
+   * On a Galera node, one round trip per statement instead, each sent once the one before it has
+   * answered: a transaction that a replicated write aborts (brute force) in the middle of a
+   * multi-statement query is rolled back with only a warning, and the query's remaining statements
+   * then run and commit on their own, outside it (docs/ARCHITECTURE.md, "Several database nodes").
+   * A statement sent alone gets the abort as error 1213, and nothing is sent after it but the rollback.
    */
-  async send(texts: string[], values: unknown[]): Promise<unknown[]> {
+  async send(texts: string[], values: unknown[][]): Promise<unknown[]> {
     await this.openAlone();
-    const answer = await new Promise<unknown>((resolve, reject) => {
-      this.connection.query({ sql: texts.join(';\n'), values }, (error, result) =>
-        error ? reject(error) : resolve(result),
-      );
+    if (!this.oneStatementPerTrip) {
+      const answer = await this.query(texts.join(';\n'), values.flat());
+      return texts.length === 1 ? [answer] : (answer as unknown[]);
+    }
+    const answers: unknown[] = [];
+    for (let i = 0; i < texts.length; i++) answers.push(await this.query(texts[i], values[i]));
+    return answers;
+  }
+
+  private query(sql: string, values: unknown[]): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.connection.query({ sql, values }, (error, result) => (error ? reject(error) : resolve(result)));
     });
-    return texts.length === 1 ? [answer] : (answer as unknown[]);
   }
 
   async commit(): Promise<void> {

@@ -89,11 +89,11 @@ function withBoundIds(params: ObjectLiteral, previous: WriteResult | undefined):
 async function onMysql(
   manager: EntityManager,
   statements: readonly Statement<unknown>[],
-  send: (texts: string[], values: unknown[]) => Promise<unknown[]>,
+  send: (texts: string[], values: unknown[][]) => Promise<unknown[]>,
 ): Promise<(unknown[] | WriteResult)[]> {
   const { connection } = manager;
   const texts: string[] = [];
-  const values: unknown[] = [];
+  const values: unknown[][] = [];
   statements.forEach((statement, i) => {
     const [text, bound] = connection.driver.escapeQueryWithParameters(
       withServerSideIds(statement, statements[i - 1]),
@@ -102,13 +102,13 @@ async function onMysql(
     ) as [string, unknown[]];
     connection.logger.logQuery(text, bound);
     texts.push(text);
-    values.push(...bound);
+    values.push(bound);
   });
   let answers: unknown[];
   try {
     answers = await send(texts, values);
   } catch (error) {
-    throw new QueryFailedError(texts.join(';\n'), values, error as Error);
+    throw new QueryFailedError(texts.join(';\n'), values.flat(), error as Error);
   }
   return answers.map((answer, i) => {
     if (statements[i].kind === 'rows') return answer as unknown[];
@@ -131,9 +131,9 @@ function assertIdSource(statement: Statement<unknown>, previous: Statement<unkno
   if (name && !(previous && /^\s*INSERT\b/i.test(previous.sql))) throw new Error(`:${name} follows no INSERT`);
 }
 
-function queryMysql(target: MysqlQueryable, texts: string[], values: unknown[]): Promise<unknown[]> {
+function queryMysql(target: MysqlQueryable, texts: string[], values: unknown[][]): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    target.query({ sql: texts.join(';\n'), values }, (error, result) => {
+    target.query({ sql: texts.join(';\n'), values: values.flat() }, (error, result) => {
       if (error) reject(error);
       else resolve(texts.length === 1 ? [result] : (result as unknown[]));
     });

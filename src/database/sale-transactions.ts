@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { EnvironmentVariables } from '../config/env.validation';
 import { eachAlone, KeyedBatches, Outcome } from './keyed-batches';
+import { ShowtimeLeases } from './showtime-leases';
 import { Transaction } from './transaction';
 import { CommitOutcomeUnknown, TransactionRunner } from './transaction-runner';
 
@@ -19,8 +22,19 @@ export interface BatchOptions {
  * decided and why.
  */
 @Injectable()
-export class SaleTransactions {
-  constructor(private readonly runner: TransactionRunner) {}
+export class SaleTransactions implements OnModuleDestroy {
+  private readonly leases: ShowtimeLeases;
+
+  constructor(
+    private readonly runner: TransactionRunner,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.leases = new ShowtimeLeases(config.get('REDIS_URL', { infer: true }));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.leases.close();
+  }
 
   /**
    * `work` in one transaction, run again whole after a deadlock; the steps it gave `afterCommit` run
@@ -39,6 +53,15 @@ export class SaleTransactions {
     }, options);
     committed.runCommittedSteps();
     return result;
+  }
+
+  /**
+   * `run` for one showtime's batch. On a Galera Cluster, one instance at a time per showtime, through
+   * a lease in Redis (ShowtimeLeases): its transactions would otherwise conflict at commit.
+   */
+  runForShowtime<T>(showtimeId: string, work: (tx: Transaction) => Promise<T>, options: BatchOptions): Promise<T> {
+    if (!this.runner.galera) return this.run(work, options);
+    return this.leases.around(`showtime:${showtimeId}`, () => this.run(work, options));
   }
 
   /**
@@ -62,20 +85,20 @@ export class ShowtimeBatches<J, R> {
     private readonly decide: (tx: Transaction, jobs: J[]) => Promise<Outcome<R>[]>,
     private readonly options: BatchOptions,
   ) {
-    this.queue = new KeyedBatches((jobs) => this.together(jobs), options.maxBatch);
+    this.queue = new KeyedBatches((jobs, showtimeId) => this.together(jobs, showtimeId), options.maxBatch);
   }
 
   run(showtimeId: number, job: J): Promise<R> {
     return this.queue.run(String(showtimeId), job);
   }
 
-  private async together(jobs: J[]): Promise<Outcome<R>[]> {
+  private async together(jobs: J[], showtimeId: string): Promise<Outcome<R>[]> {
     try {
-      return await this.sales.run((tx) => this.decide(tx, jobs), this.options);
+      return await this.sales.runForShowtime(showtimeId, (tx) => this.decide(tx, jobs), this.options);
     } catch (error) {
       // Deciding again after a commit that may stand would act twice.
       if (jobs.length === 1 || error instanceof CommitOutcomeUnknown) return jobs.map(() => ({ error }));
-      return eachAlone(jobs, (one) => this.together(one));
+      return eachAlone(jobs, (one) => this.together(one, showtimeId));
     }
   }
 }
