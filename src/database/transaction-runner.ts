@@ -111,7 +111,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     const runner = this.dataSource.createQueryRunner();
     try {
       const connection = (await runner.connect()) as MysqlQueryable;
-      const transaction = MysqlTransaction.start(runner, connection);
+      const transaction = MysqlTransaction.start(runner, connection, this.galera);
       let result: T;
       try {
         result = await work(runner.manager);
