@@ -21,7 +21,7 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.get('TRUST_PROXY', { infer: true }));
   app.set('etag', false);
   app.use(
     helmet({

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNotEmpty,
   IsOptional,
   IsString,
   Matches,
@@ -131,6 +132,14 @@ export class EnvironmentVariables {
   /** Comma-separated origins allowed by CORS; empty allows none, `*` allows any. */
   @IsString()
   CORS_ORIGINS: string = '';
+
+  /**
+   * Which proxies' X-Forwarded-For names the client (Express's `trust proxy`): addresses or
+   * networks, comma-separated, or `loopback`, `uniquelocal`. Per-IP limits count that client.
+   */
+  @IsString()
+  @IsNotEmpty()
+  TRUST_PROXY: string = 'loopback';
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
