@@ -56,10 +56,15 @@ export class SaleTransactions implements OnModuleDestroy {
   }
 
   /**
-   * `run` for one showtime's batch. On a Galera Cluster, one instance at a time per showtime, through
-   * a lease in Redis (ShowtimeLeases): its transactions would otherwise conflict at commit.
+   * `run` for work that writes one showtime's row (a batch, a cancel, a refund). On a Galera
+   * Cluster, one instance at a time per showtime, through a lease in Redis (ShowtimeLeases): the
+   * nodes' transactions on that row would otherwise conflict at commit.
    */
-  runForShowtime<T>(showtimeId: string, work: (tx: Transaction) => Promise<T>, options: BatchOptions): Promise<T> {
+  runForShowtime<T>(
+    showtimeId: number | string,
+    work: (tx: Transaction) => Promise<T>,
+    options: BatchOptions = {},
+  ): Promise<T> {
     if (!this.runner.galera) return this.run(work, options);
     return this.leases.around(`showtime:${showtimeId}`, () => this.run(work, options));
   }

@@ -30,7 +30,7 @@ export class OrderCancellationsService {
 
   async cancel(user: AuthUser, id: number): Promise<OrderDto> {
     const { order, show } = await this.ordersService.requireOwn(user, id);
-    return this.sales.run(async (tx) => {
+    return this.sales.runForShowtime(order.scheduleId, async (tx) => {
       const now = tx.startedAt;
       await this.schedules.lockSeats(tx, [order.scheduleId]);
       // Only a live pending order: of a cancel racing a payment or the sweep, one wins.
@@ -51,7 +51,7 @@ export class OrderCancellationsService {
     const cutoffMinutes = this.config.get('REFUND_CUTOFF_MINUTES', { infer: true });
     const refusal = refundRefusal(order, show.startsAt, new Date(), cutoffMinutes);
     if (refusal) throw new AppException(ResultCode.OrderNotRefundable, refusal);
-    return this.sales.run(async (tx) => {
+    return this.sales.runForShowtime(order.scheduleId, async (tx) => {
       const now = tx.startedAt;
       await this.schedules.lockSeats(tx, [order.scheduleId]);
       // Only paid and not checked in: of two racing refunds (or a refund and a scan) one wins.
