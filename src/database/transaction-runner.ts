@@ -97,7 +97,9 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
       } catch (error) {
         const retryable = isRetryableTransactionError(error) || options.retryAlso?.(error) === true;
         if (attempt >= MAX_ATTEMPTS || !retryable) throw error;
-        this.logger.warn(`transaction retry ${attempt} after ${(error as Error).message}`);
+        // On a Galera node a 1213 is as often a commit that lost certification to another node.
+        const cause = this.galera ? ' (a deadlock, or a conflict with another node)' : '';
+        this.logger.warn(`transaction retry ${attempt} after ${(error as Error).message}${cause}`);
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
       }
     }
