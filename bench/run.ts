@@ -229,7 +229,10 @@ async function benchDatabase(
     result.runtime = server.runtime(ROOT);
     result.idleRssMb = round(server.memory().rssMb, 1);
     const srv = server;
-    const dbPid = kind === 'mariadb' && mysqlUrl && isLocalHost(mysqlUrl) ? localDatabasePid() : undefined;
+    const dbPid =
+      kind === 'mariadb' && mysqlUrl && isLocalHost(mysqlUrl)
+        ? localDatabasePid(Number(new URL(mysqlUrl).port || 3306))
+        : undefined;
     /** One measure on one server (the product or the bare app); memory is counted for the product's only. */
     const phase = async <T>(name: string, work: () => Promise<T>, on: ServerProcess = srv): Promise<T> => {
       log(`${kind}: ${name}`);

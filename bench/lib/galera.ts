@@ -6,7 +6,7 @@ import { createTarget, DbTarget, dropTarget, openSql, Sql } from './db';
 import { HALL, insertUsers, loadCatalog, mintToken } from './fixtures';
 import { JsonClient } from './http';
 import type { RunInfo } from './report';
-import type { ServerProcess } from './server';
+import { localDatabasePid, processCpuMs, ServerProcess } from './server';
 import { log, round } from './util';
 import { runWorker } from './worker';
 
@@ -19,6 +19,8 @@ export interface GaleraRush {
   retries: number;
   /** The servers' CPU (all instances) per rush request. */
   appCpuMsPerRequest: number;
+  /** The three nodes' mariadbd CPU per rush request (every node applies every write). */
+  dbCpuMsPerRequest?: number;
 }
 
 export interface GaleraResult {
@@ -68,12 +70,16 @@ export async function benchGalera(bench: GaleraBench): Promise<GaleraResult> {
     // One after the other: the first migrates, the others find the migrations done.
     for (let i = 0; i < 3; i++) servers.push(await bench.startServer(onNode(i), `galera-node${i + 1}`));
     sql = await openSql(target);
+    const nodePids = urls
+      .map((url) => localDatabasePid(Number(new URL(url).port)))
+      .filter((pid): pid is number => pid !== undefined);
     const { rushes, clients } = await load(bench, servers[0], sql);
     const s = bench.settings;
     const run = async (name: string, on: ServerProcess[], showtimes: RushInput['showtimes']) => {
       log(`galera: ${name}`);
       const logsBefore = on.map((server) => retriesIn(server));
       const cpuBefore = on.map((server) => server.cpuMs());
+      const dbCpuBefore = nodePids.map((pid) => processCpuMs(pid));
       const rush = await runWorker<RushInput, RushOutput>(
         'rush',
         {
@@ -89,6 +95,8 @@ export async function benchGalera(bench: GaleraBench): Promise<GaleraResult> {
         s.rushLimitSec * 1000 + 60_000,
       );
       const cpuMs = on.reduce((sum, server, i) => sum + server.cpuMs() - cpuBefore[i], 0);
+      const dbCpuMs = nodePids.reduce((sum, pid, i) => sum + processCpuMs(pid) - dbCpuBefore[i], 0);
+      const requests = Math.max(1, rush.holdAttempts + rush.payAttempts);
       return {
         instances: on.length,
         rush,
@@ -97,7 +105,8 @@ export async function benchGalera(bench: GaleraBench): Promise<GaleraResult> {
           showtimes.map((x) => x.id),
         ),
         retries: on.reduce((sum, server, i) => sum + retriesIn(server) - logsBefore[i], 0),
-        appCpuMsPerRequest: round(cpuMs / Math.max(1, rush.holdAttempts + rush.payAttempts), 2),
+        appCpuMsPerRequest: round(cpuMs / requests, 2),
+        dbCpuMsPerRequest: nodePids.length === 3 ? round(dbCpuMs / requests, 2) : undefined,
       };
     };
     await run('rush warm-up through three instances', servers, rushes.warmup);
@@ -162,7 +171,7 @@ export function renderGalera(result: GaleraResult | undefined): string[] {
   out.push(
     `Rush: ${HALL.rows} × ${HALL.cols} seats per showtime; the same clients and rules as the rushes above, each client on one instance (client i on instance i mod n).`,
     '',
-    '| run | seats/s | hold p50 / p99 | pay p50 / p99 | transactions retried | 5xx, other failures | oversold | sold_count drift | app CPU per request |',
+    '| run | seats/s | hold p50 / p99 | pay p50 / p99 | transactions retried | 5xx, other failures | oversold | sold_count drift | CPU per request: apps, three mariadbd |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const [name, r] of [
@@ -175,7 +184,7 @@ export function renderGalera(result: GaleraResult | undefined): string[] {
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ');
     out.push(
-      `| ${name} | ${x.seatsPerSec} (${x.seatsSold} seats in ${x.elapsedSec} s${x.unsoldSeats ? `, ${x.unsoldSeats} unsold` : ''}) | ${x.holdP50} / ${x.holdP99} ms | ${x.payP50} / ${x.payP99} ms | ${r.retries} (${round(r.retries / Math.max(1, x.ordersPaid), 3)} per order) | ${x.fiveXx}${failures ? `; ${failures}` : ''} | ${r.audit.doubleClaimed + r.audit.doublePaid} | ${r.audit.soldCountDrift} | ${r.appCpuMsPerRequest} ms |`,
+      `| ${name} | ${x.seatsPerSec} (${x.seatsSold} seats in ${x.elapsedSec} s${x.unsoldSeats ? `, ${x.unsoldSeats} unsold` : ''}) | ${x.holdP50} / ${x.holdP99} ms | ${x.payP50} / ${x.payP99} ms | ${r.retries} (${round(r.retries / Math.max(1, x.ordersPaid), 3)} per order) | ${x.fiveXx}${failures ? `; ${failures}` : ''} | ${r.audit.doubleClaimed + r.audit.doublePaid} | ${r.audit.soldCountDrift} | ${r.appCpuMsPerRequest} ms, ${r.dbCpuMsPerRequest ?? 'n/a'} ms |`,
     );
   }
   return out;

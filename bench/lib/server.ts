@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { AppServer, processCpuMs, processMemory, resetPeakRss, startAppServer } from '../../scripts/lib/app-server';
@@ -240,14 +239,25 @@ export class ServerProcess {
 }
 
 /** The local MariaDB (or MySQL) server's pid, to count its CPU next to the app's; undefined if not found here. */
-export function localDatabasePid(): number | undefined {
-  for (const name of ['mariadbd', 'mysqld']) {
+/**
+ * The MariaDB server on this machine that listens on `port`: the process whose command line says
+ * `--port=<port>` (a Galera node of scripts/galera-cluster.sh), or for 3306 the one that names no
+ * port (the machine's own server).
+ */
+export function localDatabasePid(port = 3306): number | undefined {
+  let fallback: number | undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
     try {
-      const out = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim();
-      if (out) return Number(out);
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
     } catch {
-      // not running under this name
+      continue;
     }
+    if (!/(?:^|\/)(mariadbd|mysqld)$/.test(args[0] ?? '')) continue;
+    const given = args.find((arg) => arg.startsWith('--port='));
+    if (given === `--port=${port}`) return Number(entry);
+    if (!given && port === 3306) fallback = Number(entry);
   }
-  return undefined;
+  return fallback;
 }
