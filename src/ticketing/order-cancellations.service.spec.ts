@@ -31,7 +31,9 @@ describe('OrderCancellationsService.refund', () => {
   const startingIn = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 
   function setup(startsAt: Date, refunded = 1) {
-    const runner = { run: jest.fn((work: (t: Transaction) => Promise<unknown>) => work(tx)) };
+    const runner = {
+      runForShowtime: jest.fn((_showtimeId: number, work: (t: Transaction) => Promise<unknown>) => work(tx)),
+    };
     const orders = { markRefunded: jest.fn().mockResolvedValue(refunded > 0) };
     const sales = { lockSeats: jest.fn(), recordSeatChange: jest.fn().mockResolvedValue(5) };
     const claims = { deleteOfOrder: jest.fn() };
@@ -54,7 +56,7 @@ describe('OrderCancellationsService.refund', () => {
   it('should refuse with 2007 inside the cutoff, without opening a transaction', async () => {
     const { service, runner } = setup(startingIn(29));
     await expect(service.refund(user, 1)).rejects.toMatchObject({ result: { code: 2007 } });
-    expect(runner.run).not.toHaveBeenCalled();
+    expect(runner.runForShowtime).not.toHaveBeenCalled();
   });
 
   it('should refund before the cutoff: seats off the sold count, claims deleted', async () => {
