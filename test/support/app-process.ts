@@ -29,10 +29,14 @@ export interface AppProcess {
   output: () => string;
 }
 
-export async function startAppProcesses(count: number, env: Record<string, string>): Promise<AppProcess[]> {
+/** `env`, or `env(i)` for the i-th process (say, to give each its own database node), as in spawnApps. */
+export async function startAppProcesses(
+  count: number,
+  env: Record<string, string> | ((index: number) => Record<string, string>),
+): Promise<AppProcess[]> {
   const apps: AppProcess[] = [];
   try {
-    for (let i = 0; i < count; i++) apps.push(await startAppProcess(env));
+    for (let i = 0; i < count; i++) apps.push(await startAppProcess(typeof env === 'function' ? env(i) : env));
   } catch (error) {
     await Promise.all(apps.map((app) => app.stop()));
     throw error;

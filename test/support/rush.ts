@@ -182,7 +182,8 @@ export function isNormalAnswer(r: RushRequest): boolean {
 export const describeRequest = (r: RushRequest, origin: number) =>
   `${r.action} via app ${r.agent} at +${r.start - origin} ms, ${r.end - r.start} ms: ${r.status} ${r.code ?? r.error ?? ''}`;
 
-function pick<T>(items: T[], count: number): T[] {
+/** `count` of `items` at random (all of them, shuffled, when there are fewer). */
+export function pick<T>(items: T[], count: number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
