@@ -54,14 +54,8 @@ export class MoviesRepository {
     return manager.save(manager.create(Movie, fields));
   }
 
-  /**
-   * One INSERT per movie: for a multi-row INSERT, TypeORM takes the ids to be the first one plus the
-   * row's index, which a Galera Cluster (auto_increment_increment = its size) does not hand out.
-   */
-  async insertMany(manager: EntityManager, movies: NewMovie[]): Promise<Movie[]> {
-    const saved: Movie[] = [];
-    for (const fields of movies) saved.push(await this.insert(manager, fields));
-    return saved;
+  insertMany(manager: EntityManager, movies: NewMovie[]): Promise<Movie[]> {
+    return manager.save(movies.map((fields) => manager.create(Movie, fields)));
   }
 
   exists(manager: EntityManager): Promise<boolean> {

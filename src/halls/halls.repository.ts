@@ -45,11 +45,8 @@ export class HallsRepository {
     return manager.getRepository(Hall).save({ ...hall, deletedAt: null });
   }
 
-  /** One INSERT per hall: a multi-row INSERT's ids are not consecutive on Galera (MoviesRepository.insertMany). */
   async insertMany(manager: EntityManager, halls: NewHall[]): Promise<Hall[]> {
-    const saved: Hall[] = [];
-    for (const hall of halls) saved.push(await this.insert(manager, hall));
-    return saved;
+    return manager.getRepository(Hall).save(halls.map((hall) => ({ ...hall, deletedAt: null })));
   }
 
   async update(manager: EntityManager, id: number, changes: HallChanges): Promise<void> {

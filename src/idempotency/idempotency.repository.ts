@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
-import { isDuplicateKeyError } from '../database/db-errors';
+import { isDuplicateKeyError, isRetryableTransactionError } from '../database/db-errors';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
+
+const CLAIM_ATTEMPTS = 5;
 
 @Injectable()
 export class IdempotencyRepository {
@@ -12,14 +14,20 @@ export class IdempotencyRepository {
     return this.dataSource.getRepository(IdempotencyKey);
   }
 
-  /** Inserts the claim; null when the key is already taken by an earlier request. */
+  /**
+   * Inserts the claim; null when the key is already taken by an earlier request. On a Galera
+   * Cluster, the same key claimed through two nodes at once loses certification (1213) rather than
+   * meeting the unique key: tried again, the claim then finds the other one.
+   */
   async claim(userId: number, idemKey: string, fingerprint: string, expiresAt: Date): Promise<number | null> {
-    try {
-      const result = await this.keys.insert({ userId, idemKey, fingerprint, state: 'running', expiresAt });
-      return Number(result.identifiers[0].id);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return null;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.keys.insert({ userId, idemKey, fingerprint, state: 'running', expiresAt });
+        return Number(result.identifiers[0].id);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return null;
+        if (!isRetryableTransactionError(error) || attempt >= CLAIM_ATTEMPTS) throw error;
+      }
     }
   }
 
