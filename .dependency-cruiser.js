@@ -32,6 +32,8 @@ const LAYERS = [
   ['ticketing', '^src/ticketing/'],
   // The stream itself, above ticketing whose seat map it sends.
   ['live-seats', '^src/live-seats/(?!seat-events\\.|seat-change\\.ts$)'],
+  // Payment providers and their records (CONTRACT section 12), above the sale path they settle through.
+  ['payments', '^src/payments/'],
   ['box-office', '^src/box-office/'],
   ['health', '^src/health/'],
   ['demo', '^src/demo/'],
@@ -68,6 +70,7 @@ const EXPORTED = {
   ],
   ticketing: ['ticketing.module.ts', 'seat-map.service.ts', 'hold-sweep.service.ts', 'dto/'],
   'live-seats': ['seat-events.module.ts', 'seat-events.service.ts', 'seat-change.ts', 'live-seats.module.ts'],
+  payments: ['payments.module.ts'],
   'box-office': ['box-office.module.ts'],
   health: ['health.module.ts'],
   demo: ['demo-data.module.ts'],

@@ -24,6 +24,7 @@ import { BoxOfficeModule } from './box-office/box-office.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { SeatEventsModule } from './live-seats/seat-events.module';
 import { LiveSeatsModule } from './live-seats/live-seats.module';
+import { PaymentsModule } from './payments/payments.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -72,6 +73,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     SchedulesModule,
     TicketingModule,
     LiveSeatsModule,
+    PaymentsModule,
     BoxOfficeModule,
     DemoDataModule,
   ],

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { paymentSettingsProblems } from './payment-settings';
 
 /**
  * Reads the raw text: with implicit conversion on, `value` has already been through Boolean(), which
@@ -140,6 +141,29 @@ export class EnvironmentVariables {
   @IsString()
   @IsNotEmpty()
   TRUST_PROXY: string = 'loopback';
+
+  /** Comma-separated: mock, alipay, wechat (CONTRACT section 12); see payment-settings.ts for the default. */
+  @IsOptional()
+  @IsString()
+  PAYMENT_CHANNELS?: string;
+
+  /** The app's public origin, where the providers send their notifications. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/]+$/, { message: 'PUBLIC_BASE_URL must be an origin such as https://tickets.example.com' })
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @IsString() ALIPAY_APP_ID?: string;
+  @IsOptional() @IsString() ALIPAY_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() ALIPAY_PUBLIC_KEY?: string;
+  @IsString() ALIPAY_GATEWAY: string = 'https://openapi.alipay.com/gateway.do';
+  @IsOptional() @IsString() WECHATPAY_MCH_ID?: string;
+  @IsOptional() @IsString() WECHATPAY_APP_ID?: string;
+  @IsOptional() @IsString() WECHATPAY_CERT_SERIAL?: string;
+  @IsOptional() @IsString() WECHATPAY_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() WECHATPAY_APIV3_KEY?: string;
+  @IsOptional() @IsString() WECHATPAY_PLATFORM_PUBLIC_KEY?: string;
+  @IsOptional() @IsString() WECHATPAY_PLATFORM_KEY_ID?: string;
+  @IsString() WECHATPAY_BASE_URL: string = 'https://api.mch.weixin.qq.com';
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -159,6 +183,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
       problems.push('ARGON2_MEMORY_KIB/ARGON2_TIME_COST may not be lowered when NODE_ENV=production');
     }
   }
+  problems.push(...paymentSettingsProblems(env as unknown as Record<string, unknown>));
   if (env.SMS_DRIVER === 'webhook' && !env.SMS_WEBHOOK_URL) {
     problems.push('SMS_WEBHOOK_URL is required when SMS_DRIVER=webhook');
   }

@@ -13,7 +13,7 @@ import { effectiveStatus } from './order-status';
 import { OrderViewsRepository, OrderView } from './order-views.repository';
 import { OrdersRepository, PaidFields } from './orders.repository';
 import { OrdersService } from './orders.service';
-import { PAYMENT_CHANNELS, PaymentChannel, PaymentChannelName } from './payment/payment-channel';
+import { PAYMENT_CHANNELS, PaymentChannel, OfferedChannel } from './payment/payment-channel';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { newTicketCode } from './ticket-code';
 import { SeatEventsService } from '../live-seats/seat-events.service';
@@ -21,7 +21,7 @@ import { SeatEventsService } from '../live-seats/seat-events.service';
 /** POST /orders/:id/pay: the channel collects the money, then `settle` turns the hold into a sale. */
 @Injectable()
 export class OrderPaymentsService {
-  private readonly channels: Map<PaymentChannelName, PaymentChannel>;
+  private readonly channels: Map<OfferedChannel, PaymentChannel>;
   /** null: the order was no longer pending and live when its payment got to it. */
   private readonly payments: ShowtimeBatches<PayJob, OrderDto | null>;
 
@@ -48,7 +48,8 @@ export class OrderPaymentsService {
     if (order.status === 'paid') return toOrderDto(order, view.show, { isOwner: true, now: new Date() });
     assertPayable(order, new Date());
     const channel = this.channels.get(dto.channel ?? 'mock');
-    if (!channel) throw new AppException(ResultCode.InvalidParams, 'unknown payment channel');
+    if (!channel)
+      {throw new AppException(ResultCode.InvalidParams, `payment channel ${dto.channel ?? 'mock'} is not enabled`);}
     const outcome = await channel.collect({ orderId: order.id, userId: order.userId, amountCents: order.amountCents });
     if (outcome.status === 'declined') {
       throw new AppException(ResultCode.OrderNotPayable, `payment declined: ${outcome.reason}`);
@@ -57,7 +58,7 @@ export class OrderPaymentsService {
   }
 
   /** Turns the hold into a sale; the entry point for provider callbacks too. */
-  async settle(view: OrderView, channel: PaymentChannelName): Promise<OrderDto> {
+  async settle(view: OrderView, channel: OfferedChannel): Promise<OrderDto> {
     const settled = await this.payments.run(view.order.scheduleId, { view, channel });
     if (settled) return settled;
     // A racing payment, cancel or sweep changed the order first: answer with what it is now.
@@ -103,7 +104,7 @@ export class OrderPaymentsService {
 
 interface PayJob {
   view: OrderView;
-  channel: PaymentChannelName;
+  channel: OfferedChannel;
 }
 
 function assertPayable(order: Order, now: Date): void {

@@ -1,3 +1,6 @@
+import { ConfigService } from '@nestjs/config';
+import { EnvironmentVariables } from '../config/env.validation';
+import { enabledChannels } from '../config/payment-settings';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SchedulesModule } from '../schedules/schedules.module';
@@ -36,11 +39,18 @@ import { SeatMapService } from './seat-map.service';
     SeatMapService,
     HoldSweepService,
     MockPaymentChannel,
-    // A real provider is one more class here (and its name in PAYMENT_CHANNEL_NAMES).
+    // A real provider is one more class here (and its name in OFFERED_CHANNELS); PAYMENT_CHANNELS
+    // says which of them this cinema takes.
     {
       provide: PAYMENT_CHANNELS,
-      useFactory: (...channels: PaymentChannel[]) => channels,
-      inject: [MockPaymentChannel],
+      useFactory: (config: ConfigService<EnvironmentVariables, true>, ...channels: PaymentChannel[]) => {
+        const enabled = enabledChannels({
+          NODE_ENV: config.get('NODE_ENV', { infer: true }),
+          PAYMENT_CHANNELS: config.get('PAYMENT_CHANNELS', { infer: true }),
+        });
+        return channels.filter((channel) => enabled.includes(channel.name));
+      },
+      inject: [ConfigService, MockPaymentChannel],
     },
   ],
   exports: [SeatMapService, HoldSweepService],

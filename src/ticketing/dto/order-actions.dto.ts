@@ -1,23 +1,37 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { PAYMENT_CHANNEL_NAMES, type PaymentChannelName } from '../payment/payment-channel';
-import { hasExactKeys, registerFastPath } from '../../common/fast-validation';
+import { OFFERED_CHANNELS, type OfferedChannel } from '../payment/payment-channel';
+import { PAYMENT_METHODS, type PaymentMethod } from '../../config/payment-settings';
+import { registerFastPath } from '../../common/fast-validation';
 
 export class PayOrderDto {
-  /** how to pay; only `mock` for now */
-  @ApiPropertyOptional({ enum: PAYMENT_CHANNEL_NAMES, default: 'mock' })
+  /** how to pay: one of the enabled channels (`GET /payments/channels`) */
+  @ApiPropertyOptional({ enum: OFFERED_CHANNELS, default: 'mock' })
   @IsOptional()
-  @IsIn(PAYMENT_CHANNEL_NAMES)
-  channel?: PaymentChannelName;
+  @IsIn(OFFERED_CHANNELS)
+  channel?: OfferedChannel;
+
+  /** `qr` (a code to scan) or `app` (the provider's mobile SDK); mock takes either and pays at once */
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS, default: 'qr' })
+  @IsOptional()
+  @IsIn(PAYMENT_METHODS)
+  method?: PaymentMethod;
 }
 
-// Every payment sends this; `{}` or a known channel skip the full validation.
+// Every payment sends this; a known channel and method, or neither, skip the full validation.
 registerFastPath(PayOrderDto, (value) => {
-  if (hasExactKeys(value, ['channel'] as const)) {
-    const channel = PAYMENT_CHANNEL_NAMES.find((name) => name === value.channel);
-    return channel ? Object.assign(new PayOrderDto(), { channel }) : undefined;
-  }
-  return hasExactKeys(value, []) ? new PayOrderDto() : undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.some((key) => key !== 'channel' && key !== 'method')) return undefined;
+  const { channel, method } = value as { channel?: unknown; method?: unknown };
+  const knownChannel = channel === undefined ? undefined : OFFERED_CHANNELS.find((name) => name === channel);
+  const knownMethod = method === undefined ? undefined : PAYMENT_METHODS.find((name) => name === method);
+  if ((channel !== undefined && !knownChannel) || (method !== undefined && !knownMethod)) return undefined;
+  return Object.assign(
+    new PayOrderDto(),
+    knownChannel && { channel: knownChannel },
+    knownMethod && { method: knownMethod },
+  );
 });
 
 export class QrCodeQueryDto {

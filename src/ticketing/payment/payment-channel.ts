@@ -1,6 +1,6 @@
-/** Every channel the API accepts in `POST /orders/:id/pay`; a new provider adds its name here. */
-export const PAYMENT_CHANNEL_NAMES = ['mock'] as const;
-export type PaymentChannelName = (typeof PAYMENT_CHANNEL_NAMES)[number];
+import { OFFERED_CHANNELS, type OfferedChannel } from '../../config/payment-settings';
+
+export { OFFERED_CHANNELS, type OfferedChannel };
 
 /** Injection token for the list of PaymentChannel implementations. */
 export const PAYMENT_CHANNELS = Symbol('PAYMENT_CHANNELS');
@@ -20,6 +20,6 @@ export interface PaymentRequest {
 export type PaymentOutcome = { status: 'captured'; reference: string } | { status: 'declined'; reason: string };
 
 export interface PaymentChannel {
-  readonly name: PaymentChannelName;
+  readonly name: OfferedChannel;
   collect(request: PaymentRequest): Promise<PaymentOutcome>;
 }
