@@ -1,7 +1,8 @@
 import { createPrivateKey, createVerify } from 'node:crypto';
 import { AlipayGateway, alipayTestKeys, rsaKeyPair, signContent } from '../../../test/support/gateways/alipay-gateway';
 import { PaymentProviderUnavailable } from '../payment-provider.errors';
-import { AlipayClient, centsFromYuan, pemFromEnv, shanghaiTime, yuanFromCents } from './alipay.client';
+import { pemFromEnv } from '../../config/payment-settings';
+import { AlipayClient, centsFromYuan, shanghaiTime, yuanFromCents } from './alipay.client';
 
 const APP_ID = '2021000000000001';
 const keys = alipayTestKeys();

@@ -1,3 +1,4 @@
+import { pemFromEnv } from '../../config/payment-settings';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { PaymentProviderRefused, PaymentProviderUnavailable } from '../payment-provider.errors';
@@ -40,11 +41,6 @@ type Answer = Record<string, unknown>;
 
 const PROVIDER = 'Alipay';
 const NOT_EXIST = 'ACQ.TRADE_NOT_EXIST';
-
-/** Environment variables cannot hold line breaks everywhere, so PEMs may arrive with a literal `\n`. */
-export function pemFromEnv(value: string): string {
-  return value.replace(/\\r\\n|\\n/g, '\n').trim();
-}
 
 export class AlipayClient {
   private readonly sdk: AlipaySdk;

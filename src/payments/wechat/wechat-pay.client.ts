@@ -1,3 +1,4 @@
+import { pemFromEnv } from '../../config/payment-settings';
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { PaymentProviderRefused, PaymentProviderUnavailable } from '../payment-provider.errors';
 import {
@@ -111,11 +112,6 @@ const TRADE_STATES: Record<string, 'paid' | 'unpaid' | 'closed'> = {
   PAYERROR: 'closed',
 };
 
-/** Settings may carry PEM with literal "\n" (environment variables). */
-function pem(value: string): string {
-  return value.replace(/\\n/g, '\n');
-}
-
 /**
  * WeChat Pay API v3 for a direct merchant, public-key mode: Native and App orders, query, close, domestic
  * refunds and notifications. Every answer is checked against the platform public key before it is believed;
@@ -127,8 +123,8 @@ export class WechatPayClient {
   private readonly baseUrl: string;
 
   constructor(private readonly settings: WechatPaySettings) {
-    this.privateKey = createPrivateKey(pem(settings.privateKey));
-    this.platformPublicKey = createPublicKey(pem(settings.platformPublicKey));
+    this.privateKey = createPrivateKey(pemFromEnv(settings.privateKey));
+    this.platformPublicKey = createPublicKey(pemFromEnv(settings.platformPublicKey));
     this.baseUrl = settings.baseUrl.replace(/\/+$/, '');
   }
 
