@@ -29,11 +29,12 @@ const LAYERS = [
   ['merchants', '^src/merchants/'],
   ['halls', '^src/halls/'],
   ['schedules', '^src/schedules/'],
+  // Payment channels, the providers' API clients and (to come) payment records, CONTRACT section 12:
+  // below the sale path, which settles an order and its payment in one transaction.
+  ['payments', '^src/payments/'],
   ['ticketing', '^src/ticketing/'],
   // The stream itself, above ticketing whose seat map it sends.
   ['live-seats', '^src/live-seats/(?!seat-events\\.|seat-change\\.ts$)'],
-  // Payment providers and their records (CONTRACT section 12), above the sale path they settle through.
-  ['payments', '^src/payments/'],
   ['box-office', '^src/box-office/'],
   ['health', '^src/health/'],
   ['demo', '^src/demo/'],
