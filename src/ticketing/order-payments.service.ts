@@ -48,8 +48,9 @@ export class OrderPaymentsService {
     if (order.status === 'paid') return toOrderDto(order, view.show, { isOwner: true, now: new Date() });
     assertPayable(order, new Date());
     const channel = this.channels.get(dto.channel ?? 'mock');
-    if (!channel)
-      {throw new AppException(ResultCode.InvalidParams, `payment channel ${dto.channel ?? 'mock'} is not enabled`);}
+    if (!channel) {
+      throw new AppException(ResultCode.InvalidParams, `payment channel ${dto.channel ?? 'mock'} is not enabled`);
+    }
     const outcome = await channel.collect({ orderId: order.id, userId: order.userId, amountCents: order.amountCents });
     if (outcome.status === 'declined') {
       throw new AppException(ResultCode.OrderNotPayable, `payment declined: ${outcome.reason}`);
