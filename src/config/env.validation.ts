@@ -45,12 +45,6 @@ export class EnvironmentVariables {
   @IsBoolean()
   DB_MIGRATIONS_RUN: boolean = true;
 
-  /** SQLite: checkpoint the WAL from a worker thread this often (ms); 0 leaves it to SQLite's own autocheckpoint. */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
-  SQLITE_CHECKPOINT_MS: number = 200;
-
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })

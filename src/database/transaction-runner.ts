@@ -1,9 +1,8 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { isRetryableTransactionError, mayHaveCommitted } from './db-errors';
 import { prepareMysqlSessions } from './mysql-sessions';
 import { MysqlQueryable, MysqlTransaction } from './mysql-transaction';
-import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteSerializer } from './sqlite-serializer';
 import { prepareSqlite } from './sqlite-setup';
 import { ConfigService } from '@nestjs/config';
@@ -29,11 +28,9 @@ export class CommitOutcomeUnknown extends Error {
  * SQLite: transactions queue for the one shared connection (see SqliteSerializer).
  */
 @Injectable()
-export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
+export class TransactionRunner implements OnModuleInit {
   private readonly logger = new Logger(TransactionRunner.name);
   private readonly sqlite?: SqliteSerializer;
-  private readonly checkpointer = new SqliteCheckpointer();
-  private checkpointerWanted?: { path: string; intervalMs: number };
   /** A MariaDB Galera Cluster node: commits can lose certification (docs/ARCHITECTURE.md). */
   galera = false;
 
@@ -52,27 +49,6 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     }
     await prepareSqlite(this.dataSource, this.config.get('DB_MIGRATIONS_RUN', { infer: true }));
     this.sqlite.install();
-    const path = String(this.dataSource.options.database ?? ':memory:');
-    const intervalMs = this.config.get('SQLITE_CHECKPOINT_MS', { infer: true });
-    if (intervalMs > 0 && path !== ':memory:') this.checkpointerWanted = { path, intervalMs };
-  }
-
-  /**
-   * The checkpointer's thread has a memory cost (bench/NOTES.md): it starts with the first write transaction, so a
-   * server that only reads (or has not sold anything yet) goes without.
-   */
-  private startCheckpointer(): void {
-    const wanted = this.checkpointerWanted;
-    if (!wanted) return;
-    this.checkpointerWanted = undefined;
-    this.dataSource
-      .query(`PRAGMA wal_autocheckpoint = ${SqliteCheckpointer.FALLBACK_PAGES}`)
-      .then(() => this.checkpointer.start(wanted.path, wanted.intervalMs))
-      .catch((error: Error) => this.logger.warn(`WAL checkpointer not started: ${error.message}`));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.checkpointer.stop();
   }
 
   get isMysql(): boolean {
@@ -91,9 +67,7 @@ export class TransactionRunner implements OnModuleInit, OnModuleDestroy {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!this.sqlite) return await this.mysqlTransaction(work);
-        const result = await this.sqlite.run(work);
-        if (this.checkpointerWanted) this.startCheckpointer();
-        return result;
+        return await this.sqlite.run(work);
       } catch (error) {
         const retryable = isRetryableTransactionError(error) || options.retryAlso?.(error) === true;
         if (attempt >= MAX_ATTEMPTS || !retryable) throw error;
