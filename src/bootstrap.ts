@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
+import { text } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { resolve } from 'node:path';
@@ -38,6 +39,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   );
   app.enableCors(corsOptions(config.get('CORS_ORIGINS', { infer: true })));
   const jsonOptions = { limit: '1mb', verify: refuseDeepJson, reviver: refuseUnpairedSurrogates };
+  // WeChat Pay signs the exact bytes of its notification: that one route keeps its body as text.
+  app.use(`/${API_PREFIX}/payments/wechat/notify`, text({ type: () => true, limit: '64kb' }));
   app.useBodyParser('json', jsonOptions);
   app.useBodyParser('urlencoded', { limit: '1mb', extended: true });
   app.useStaticAssets(resolve(config.get('UPLOADS_DIR', { infer: true })), {

@@ -26,12 +26,13 @@ describe('OpenAPI document', () => {
       Object.entries(methods).map(([method, operation]) => ({ id: `${method.toUpperCase()} ${path}`, operation })),
     );
 
-  it('should give every operation a summary, a tag and a documented success schema', () => {
+  it('should give every operation a summary, a tag and a documented success schema (none for 204)', () => {
     const lacking = operations()
       .filter(({ operation }) => {
         const success = Object.entries(operation.responses).find(([status]) => status.startsWith('2'));
         const schema = success?.[1].content && Object.values(success[1].content)[0]?.schema;
-        return !operation.summary || !operation.tags?.length || !schema;
+        // 204 No Content has no body to describe.
+        return !operation.summary || !operation.tags?.length || (!schema && success?.[0] !== '204');
       })
       .map(({ id }) => id);
     expect(lacking).toEqual([]);

@@ -54,6 +54,7 @@ describe('Orders: hold, pay, cancel, refund, read (CONTRACT 7)', () => {
         status: 'pending',
         expiresAt: expect.stringMatching(ISO),
         paidAt: null,
+        payment: null,
         ticketCode: null,
         checkedInAt: null,
         createdAt: expect.stringMatching(ISO),

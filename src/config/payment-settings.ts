@@ -3,12 +3,6 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 /** The channels of CONTRACT section 12 and how each may be paid. */
 export const PAYMENT_CHANNEL_NAMES = ['mock', 'alipay', 'wechat'] as const;
 export type PaymentChannelName = (typeof PAYMENT_CHANNEL_NAMES)[number];
-/**
- * The channels this version takes money through; a new provider adds its name here (and its class
- * in TicketingModule). Which of them a cinema enables is PAYMENT_CHANNELS.
- */
-export const OFFERED_CHANNELS = ['mock'] as const satisfies readonly PaymentChannelName[];
-export type OfferedChannel = (typeof OFFERED_CHANNELS)[number];
 export const PAYMENT_METHODS = ['qr', 'app'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
@@ -52,20 +46,16 @@ export function enabledChannels(env: Env): PaymentChannelName[] {
 }
 
 /**
- * What stops the app at start-up: an unknown channel, a channel not offered yet by this version, a
+ * What stops the app at start-up: an unknown channel, a
  * provider listed without its settings (named, never shown), a key that does not parse.
  */
-export function paymentSettingsProblems(env: Env, offered: readonly PaymentChannelName[] = OFFERED_CHANNELS): string[] {
+export function paymentSettingsProblems(env: Env): string[] {
   const listed = text(env.PAYMENT_CHANNELS).split(',');
   const problems = listed
     .map((name) => name.trim())
     .filter((name) => name && !PAYMENT_CHANNEL_NAMES.includes(name as PaymentChannelName))
     .map((name) => `PAYMENT_CHANNELS: unknown channel "${name}" (known: ${PAYMENT_CHANNEL_NAMES.join(', ')})`);
   for (const channel of enabledChannels(env)) {
-    if (!offered.includes(channel)) {
-      problems.push(`PAYMENT_CHANNELS: ${channel} is not offered by this version yet`);
-      continue;
-    }
     if (channel === 'mock') continue;
     const missing = REQUIRED[channel].filter((name) => !text(env[name]).trim());
     if (!env.PUBLIC_BASE_URL) missing.push('PUBLIC_BASE_URL');

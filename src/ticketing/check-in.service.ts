@@ -8,6 +8,7 @@ import { CheckInDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { OrderViewsRepository } from './order-views.repository';
 import { OrdersRepository } from './orders.repository';
+import { PaymentRecordsService } from '../payments/payment-records.service';
 import { TICKET_CODE_LENGTH } from './ticket-code';
 
 const TICKET_CODE = new RegExp(`^\\d{${TICKET_CODE_LENGTH}}$`);
@@ -20,6 +21,7 @@ export class CheckInService {
     private readonly views: OrderViewsRepository,
     private readonly orders: OrdersRepository,
     private readonly access: CinemaAccessService,
+    private readonly payments: PaymentRecordsService,
   ) {}
 
   async checkIn(user: AuthUser, dto: CheckInDto): Promise<OrderDto> {
@@ -33,13 +35,23 @@ export class CheckInService {
     if (order.checkedInAt) {
       throw new AppException(ResultCode.TicketInvalid, `already checked in at ${order.checkedInAt.toISOString()}`);
     }
+    const [checkedIn, payments] = await Promise.all([this.record(order.id), this.payments.latestOf([order.id])]);
+    return toOrderDto(
+      { ...order, checkedInAt: checkedIn },
+      show,
+      { isOwner: order.userId === user.id, now: checkedIn },
+      payments.get(order.id),
+    );
+  }
+
+  private record(orderId: number): Promise<Date> {
     return this.sales.run(async (tx) => {
       const now = tx.startedAt;
       // The scan that flips checked_in_at wins; a racing second scan updates nothing.
-      if (!(await this.orders.markCheckedIn(tx, order.id, now))) {
+      if (!(await this.orders.markCheckedIn(tx, orderId, now))) {
         throw new AppException(ResultCode.TicketInvalid, 'the ticket was checked in or refunded meanwhile');
       }
-      return toOrderDto({ ...order, checkedInAt: now }, show, { isOwner: order.userId === user.id, now });
+      return now;
     });
   }
 }

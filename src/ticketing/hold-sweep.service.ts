@@ -8,6 +8,7 @@ import { SeatStatusChange } from '../live-seats/seat-change';
 import { SeatEventsService } from '../live-seats/seat-events.service';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { OrdersRepository } from './orders.repository';
+import { PaymentSweepService } from './payment-sweep.service';
 import { SeatClaimsRepository } from './seat-claims.repository';
 
 const SWEEP_INTERVAL = 'ticketing.sweep-lapsed-holds';
@@ -32,6 +33,7 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly seatEvents: SeatEventsService,
+    private readonly payments: PaymentSweepService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -47,8 +49,12 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
     await this.running?.catch(() => undefined);
   }
 
-  /** Sweeps until no lapsed pending order is left; answers how many orders this call expired. */
+  /**
+   * Asks the providers about payments still pending past their hold (a lost notification settles
+   * here), then sweeps until no lapsed pending order is left; answers how many orders it expired.
+   */
   async sweep(): Promise<number> {
+    await this.payments.sweep();
     let expired = 0;
     for (;;) {
       const { found, marked } = await this.sales.run((tx) => this.expireLapsed(tx));

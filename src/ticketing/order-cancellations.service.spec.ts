@@ -9,6 +9,9 @@ import type { Order } from './entities/order.entity';
 import { SeatEventsService } from '../live-seats/seat-events.service';
 import { OrderCancellationsService } from './order-cancellations.service';
 import { OrdersRepository } from './orders.repository';
+import { PaymentProvidersService } from '../payments/payment-providers.service';
+import { PaymentRecordsService } from '../payments/payment-records.service';
+import { ProviderFollowUps } from './provider-follow-ups.service';
 import { OrdersService } from './orders.service';
 import { SeatClaimsRepository } from './seat-claims.repository';
 
@@ -38,7 +41,11 @@ describe('OrderCancellationsService.refund', () => {
     const sales = { lockSeats: jest.fn(), recordSeatChange: jest.fn().mockResolvedValue(5) };
     const claims = { deleteOfOrder: jest.fn() };
     const show = { movieTitle: 'm', cinemaName: 'c', hallName: 'h', startsAt };
-    const views = { requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }) };
+    const views = {
+      requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }),
+      toDto: jest.fn((view: { order: Order }) => Promise.resolve({ status: view.order.status })),
+    };
+    const payments = { ofOrder: jest.fn().mockResolvedValue([]), recordRefund: jest.fn() };
     const config = { get: jest.fn().mockReturnValue(30) };
     const seatEvents = { publishAfterCommit: jest.fn() };
     const service = new OrderCancellationsService(
@@ -49,6 +56,9 @@ describe('OrderCancellationsService.refund', () => {
       views as unknown as OrdersService,
       config as unknown as ConfigService<EnvironmentVariables, true>,
       seatEvents as unknown as SeatEventsService,
+      payments as unknown as PaymentRecordsService,
+      {} as PaymentProvidersService,
+      {} as ProviderFollowUps,
     );
     return { service, runner, orders, sales, claims };
   }

@@ -8,7 +8,10 @@ import { SaleTransactions } from '../database/sale-transactions';
 import type { Transaction } from '../database/transaction';
 import { SeatEventsService } from '../live-seats/seat-events.service';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
-import { OrderDto, toOrderDto } from './dto/order.dto';
+import { PaymentProvidersService, ProviderChannel, RefundOutcome } from '../payments/payment-providers.service';
+import { PaymentRecord, PaymentRecordsService, refundNumber } from '../payments/payment-records.service';
+import { OrderDto } from './dto/order.dto';
+import { ProviderFollowUps } from './provider-follow-ups.service';
 import type { Order } from './entities/order.entity';
 import { effectiveStatus, refundRefusal } from './order-status';
 import { OrdersRepository } from './orders.repository';
@@ -26,11 +29,15 @@ export class OrderCancellationsService {
     private readonly ordersService: OrdersService,
     private readonly config: ConfigService<EnvironmentVariables, true>,
     private readonly seatEvents: SeatEventsService,
+    private readonly payments: PaymentRecordsService,
+    private readonly providers: PaymentProvidersService,
+    private readonly followUps: ProviderFollowUps,
   ) {}
 
   async cancel(user: AuthUser, id: number): Promise<OrderDto> {
-    const { order, show } = await this.ordersService.requireOwn(user, id);
-    return this.sales.runForShowtime(order.scheduleId, async (tx) => {
+    const view = await this.ordersService.requireOwn(user, id);
+    const { order } = view;
+    const now = await this.sales.runForShowtime(order.scheduleId, async (tx) => {
       const now = tx.startedAt;
       await this.schedules.lockSeats(tx, [order.scheduleId]);
       // Only a live pending order: of a cancel racing a payment or the sweep, one wins.
@@ -42,16 +49,26 @@ export class OrderCancellationsService {
         );
       }
       await this.freeSeats(tx, order, 0);
-      return toOrderDto({ ...order, status: 'cancelled', closedAt: now }, show, { isOwner: true, now });
+      return now;
     });
+    // Its open payment attempts can no longer buy anything: closed at the provider now (or by the sweep).
+    await this.followUps.closeOpen(order.id);
+    return this.ordersService.toDto({ ...view, order: { ...order, status: 'cancelled', closedAt: now } }, user);
   }
 
+  /**
+   * A provider-paid order is refunded at the provider first, under the payment's fixed refund number
+   * (asking again never refunds twice): refused there (2007) or unreachable (5000), nothing changes.
+   */
   async refund(user: AuthUser, id: number): Promise<OrderDto> {
-    const { order, show } = await this.ordersService.requireOwn(user, id);
+    const view = await this.ordersService.requireOwn(user, id);
+    const { order, show } = view;
     const cutoffMinutes = this.config.get('REFUND_CUTOFF_MINUTES', { infer: true });
     const refusal = refundRefusal(order, show.startsAt, new Date(), cutoffMinutes);
     if (refusal) throw new AppException(ResultCode.OrderNotRefundable, refusal);
-    return this.sales.runForShowtime(order.scheduleId, async (tx) => {
+    const payment = (await this.payments.ofOrder(order.id)).find((attempt) => attempt.status === 'paid');
+    const refunded = payment ? await this.refundAtProvider(payment) : 'succeeded';
+    const now = await this.sales.runForShowtime(order.scheduleId, async (tx) => {
       const now = tx.startedAt;
       await this.schedules.lockSeats(tx, [order.scheduleId]);
       // Only paid and not checked in: of two racing refunds (or a refund and a scan) one wins.
@@ -59,8 +76,36 @@ export class OrderCancellationsService {
         throw new AppException(ResultCode.OrderNotRefundable, 'the ticket was refunded or checked in meanwhile');
       }
       await this.freeSeats(tx, order, -order.seats.length);
-      return toOrderDto({ ...order, status: 'refunded', closedAt: now }, show, { isOwner: true, now });
+      if (payment) await this.payments.recordRefund(tx, payment, { status: refunded, reason: 'customer refund' }, now);
+      return now;
     });
+    return this.ordersService.toDto({ ...view, order: { ...order, status: 'refunded', closedAt: now } }, user);
+  }
+
+  /** `succeeded`: the money moved (mock, Alipay, WeChat Pay SUCCESS); `processing`: WeChat Pay confirms later. */
+  private async refundAtProvider(payment: PaymentRecord): Promise<'succeeded' | 'processing'> {
+    if (payment.channel === 'mock') return 'succeeded';
+    let outcome: RefundOutcome;
+    try {
+      outcome = await this.providers.refund(payment.channel as ProviderChannel, {
+        outTradeNo: payment.outTradeNo,
+        refundNo: refundNumber(payment.outTradeNo),
+        amountCents: payment.amountCents,
+        reason: 'customer refund',
+      });
+    } catch {
+      throw new AppException(
+        ResultCode.ServerError,
+        'the payment provider could not be reached; nothing was refunded, try again',
+      );
+    }
+    if (outcome.outcome === 'refused') {
+      throw new AppException(
+        ResultCode.OrderNotRefundable,
+        `the payment provider refused the refund: ${outcome.reason}`,
+      );
+    }
+    return outcome.outcome === 'refunded' ? 'succeeded' : 'processing';
   }
 
   private async freeSeats(tx: Transaction, order: Order, soldDelta: number): Promise<void> {

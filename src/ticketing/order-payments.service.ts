@@ -1,111 +1,151 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
 import { ResultCode } from '../common/result-code';
+import type { EnvironmentVariables } from '../config/env.validation';
+import { enabledChannels, type PaymentChannelName, type PaymentMethod } from '../config/payment-settings';
 import { isDuplicateKeyError } from '../database/db-errors';
-import { Outcome, SaleTransactions, ShowtimeBatches } from '../database/sale-transactions';
-import type { Transaction } from '../database/transaction';
-import { ScheduleSalesService } from '../schedules/schedule-sales.service';
+import { SaleTransactions } from '../database/sale-transactions';
+import { PaymentProviderRefused } from '../payments/payment-provider.errors';
+import { PaymentProvidersService, ProviderChannel } from '../payments/payment-providers.service';
+import { PaymentRecord, PaymentRecordsService } from '../payments/payment-records.service';
 import { PayOrderDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import type { Order } from './entities/order.entity';
 import { effectiveStatus } from './order-status';
-import { OrderViewsRepository, OrderView } from './order-views.repository';
-import { OrdersRepository, PaidFields } from './orders.repository';
+import { OrderView } from './order-views.repository';
+import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
-import { PAYMENT_CHANNELS, PaymentChannel, OfferedChannel } from './payment/payment-channel';
-import { SeatClaimsRepository } from './seat-claims.repository';
-import { newTicketCode } from './ticket-code';
-import { SeatEventsService } from '../live-seats/seat-events.service';
+import { PaymentSettlementService } from './payment-settlement.service';
 
-/** POST /orders/:id/pay: the channel collects the money, then `settle` turns the hold into a sale. */
+/**
+ * POST /orders/:id/pay. Mock pays at once through the settlement; Alipay and WeChat Pay open a trade
+ * at the provider and answer the order still pending, to be settled by the provider's notification
+ * (or the sweep's query).
+ */
 @Injectable()
 export class OrderPaymentsService {
-  private readonly channels: Map<OfferedChannel, PaymentChannel>;
-  /** null: the order was no longer pending and live when its payment got to it. */
-  private readonly payments: ShowtimeBatches<PayJob, OrderDto | null>;
+  private readonly logger = new Logger(OrderPaymentsService.name);
+  private readonly enabled: PaymentChannelName[];
 
   constructor(
-    sales: SaleTransactions,
-    private readonly schedules: ScheduleSalesService,
-    private readonly views: OrderViewsRepository,
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly sales: SaleTransactions,
     private readonly orders: OrdersRepository,
-    private readonly claims: SeatClaimsRepository,
     private readonly ordersService: OrdersService,
-    private readonly seatEvents: SeatEventsService,
-    @Inject(PAYMENT_CHANNELS) channels: PaymentChannel[],
+    private readonly settlement: PaymentSettlementService,
+    private readonly records: PaymentRecordsService,
+    private readonly providers: PaymentProvidersService,
   ) {
-    this.channels = new Map(channels.map((channel) => [channel.name, channel]));
-    // Ticket codes are random: on the rare collision with uq_orders_ticket_code (the only unique key
-    // a payment can hit) the batch is decided again, with new codes.
-    this.payments = sales.perShowtime((tx, jobs) => this.settleTogether(tx, jobs), { retryAlso: isDuplicateKeyError });
+    this.enabled = enabledChannels({
+      NODE_ENV: config.get('NODE_ENV', { infer: true }),
+      PAYMENT_CHANNELS: config.get('PAYMENT_CHANNELS', { infer: true }),
+    });
   }
 
   async pay(user: AuthUser, id: number, dto: PayOrderDto): Promise<OrderDto> {
     const view = await this.ordersService.requireOwn(user, id);
     const { order } = view;
     // A retry after a lost response must not fail: a paid order answers as it is.
-    if (order.status === 'paid') return toOrderDto(order, view.show, { isOwner: true, now: new Date() });
+    if (order.status === 'paid') return this.ordersService.toDto(view, user);
     assertPayable(order, new Date());
-    const channel = this.channels.get(dto.channel ?? 'mock');
-    if (!channel) {
-      throw new AppException(ResultCode.InvalidParams, `payment channel ${dto.channel ?? 'mock'} is not enabled`);
-    }
-    const outcome = await channel.collect({ orderId: order.id, userId: order.userId, amountCents: order.amountCents });
-    if (outcome.status === 'declined') {
-      throw new AppException(ResultCode.OrderNotPayable, `payment declined: ${outcome.reason}`);
-    }
-    return this.settle(view, channel.name);
+    const channel = this.channelOf(dto);
+    const method = dto.method ?? 'qr';
+    if (channel === 'mock') return this.payNow(view, method);
+    const open = await this.records.findOpen(order.id, channel, method);
+    if (open) return toOrderDto(order, view.show, { isOwner: true, now: new Date() }, open);
+    return this.open(view, channel, method);
   }
 
-  /** Turns the hold into a sale; the entry point for provider callbacks too. */
-  async settle(view: OrderView, channel: OfferedChannel): Promise<OrderDto> {
-    const settled = await this.payments.run(view.order.scheduleId, { view, channel });
-    if (settled) return settled;
+  private channelOf(dto: PayOrderDto): PaymentChannelName {
+    const channel = dto.channel ?? 'mock';
+    if (this.enabled.includes(channel)) return channel;
+    const choices = this.enabled.length ? `; enabled: ${this.enabled.join(', ')}` : '';
+    throw new AppException(ResultCode.InvalidParams, `payment channel ${channel} is not enabled${choices}`);
+  }
+
+  private async payNow(view: OrderView, method: PaymentMethod): Promise<OrderDto> {
+    const settlement = await this.settlement.settle({ view, channel: 'mock', method });
+    if (settlement.kind === 'sold') {
+      return toOrderDto(settlement.order, view.show, { isOwner: true, now: new Date() }, settlement.payment);
+    }
     // A racing payment, cancel or sweep changed the order first: answer with what it is now.
-    const now = new Date();
-    const current = await this.views.findView(view.order.id);
-    if (current?.order.status === 'paid') return toOrderDto(current.order, view.show, { isOwner: true, now });
-    assertPayable(current?.order ?? view.order, now);
+    const current = await this.ordersService.reload(view);
+    if (current.order.status === 'paid') return this.ordersService.toDto(current, { id: current.order.userId });
+    assertPayable(current.order, new Date());
     throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
   }
 
   /**
-   * Under the showtime's lock, an order turns paid only while its hold is live and all its claims
-   * are still its own (a racing cancel, sweep or second payment may have got there first); then its
-   * claims turn permanent, the showtime counts the seats sold, and the seat map learns of them.
+   * The trade is opened at the provider before it is recorded, so that a recorded attempt always
+   * has its code; of two requests racing to open the same channel and method, the first recorded
+   * wins and the other's trade, never shown to anyone, is closed.
    */
-  private async settleTogether(tx: Transaction, jobs: PayJob[]): Promise<Outcome<OrderDto | null>[]> {
-    const { scheduleId } = jobs[0].view.order;
-    const now = tx.startedAt;
-    const sales = jobs.map(({ view, channel }) => ({
-      view,
-      fields: { paidAt: now, ticketCode: newTicketCode(), paymentChannel: channel } satisfies PaidFields,
-    }));
-    const [, paid] = await Promise.all([
-      this.schedules.lockSeats(tx, [scheduleId]),
-      Promise.all(
-        sales.map(({ view: { order }, fields }) => this.orders.markPaid(tx, order.id, fields, now, order.seats.length)),
-      ),
-    ]);
-    const sold = sales.filter((_, i) => paid[i]).map(({ view }) => view.order);
-    if (sold.length) {
-      const seats = sold.flatMap((order) => order.seats.map(({ row, col }) => ({ row, col, status: 'sold' as const })));
-      const [, version] = await Promise.all([
-        Promise.all(sold.map((order) => this.claims.makePermanent(tx, order.id))),
-        this.schedules.recordSeatChange(tx, scheduleId, seats.length),
-      ]);
-      this.seatEvents.publishAfterCommit(tx, scheduleId, version, seats);
+  private async open(view: OrderView, channel: ProviderChannel, method: PaymentMethod): Promise<OrderDto> {
+    const { order, show } = view;
+    const outTradeNo = PaymentRecordsService.newOutTradeNo(order.id);
+    const subject = `${show.movieTitle} ${order.seats.length} seat(s)`.slice(0, 120);
+    const trade = { outTradeNo, amountCents: order.amountCents, subject, expiresAt: order.expiresAt };
+    const opened = await this.providers.open(channel, method, trade).catch((error: unknown) => {
+      throw providerError(error, 'the order can not be paid this way now');
+    });
+    const attempt = {
+      orderId: order.id,
+      channel,
+      method,
+      status: 'pending' as const,
+      amountCents: order.amountCents,
+      outTradeNo,
+      ...opened,
+      expiresAt: order.expiresAt,
+    };
+    let recorded: PaymentRecord | null;
+    try {
+      recorded = await this.sales.run(async (tx) => {
+        const now = tx.startedAt;
+        // Under the order's row lock: a cancel, a sweep or a payment that commits first wins, and a
+        // cancel that commits after sees this attempt and closes it.
+        if (!(await this.orders.lockLivePending(tx, order.id, now))) return null;
+        const paymentId = await this.records.insert(tx, { ...attempt, now });
+        return {
+          ...attempt,
+          id: paymentId,
+          createdAt: now,
+          providerTradeNo: null,
+          paidAt: null,
+          closedAt: null,
+          refundedAt: null,
+        };
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      recorded = await this.records.findOpen(order.id, channel, method);
+      void this.providers.close(channel, outTradeNo).catch(() => undefined);
+      if (recorded) return toOrderDto(order, show, { isOwner: true, now: new Date() }, recorded);
+      throw error;
     }
-    return sales.map(({ view: { order, show }, fields }, i) => ({
-      value: paid[i] ? toOrderDto({ ...order, status: 'paid', ...fields }, show, { isOwner: true, now }) : null,
-    }));
+    if (!recorded) {
+      void this.providers.close(channel, outTradeNo).catch(() => undefined);
+      const current = await this.ordersService.reload(view);
+      if (current.order.status === 'paid') return this.ordersService.toDto(current, { id: current.order.userId });
+      assertPayable(current.order, new Date());
+      throw new AppException(ResultCode.OrderNotPayable, 'the order can no longer be paid');
+    }
+    this.logger.log(`order ${order.id}: ${channel} ${method} payment ${recorded.id} opened`);
+    return toOrderDto(order, show, { isOwner: true, now: new Date() }, recorded);
   }
 }
 
-interface PayJob {
-  view: OrderView;
-  channel: OfferedChannel;
+/** A provider's signed "no" is the order's answer (2006); anything else is a 5000 that may be tried again. */
+export function providerError(error: unknown, refusedAs: string): AppException {
+  if (error instanceof PaymentProviderRefused) {
+    return new AppException(ResultCode.OrderNotPayable, `${refusedAs}: ${error.provider} said ${error.reason}`);
+  }
+  return new AppException(
+    ResultCode.ServerError,
+    'the payment provider could not be reached; nothing was changed, try again',
+  );
 }
 
 function assertPayable(order: Order, now: Date): void {

@@ -73,6 +73,24 @@ export class OrdersRepository {
     return (await tx.send(writeStatement(sql, { ...fields, id, now, seatCount }))).affected > 0;
   }
 
+  /**
+   * A payment that came after the hold lapsed: pending or expired (swept) → paid. The caller has
+   * checked, under the showtime's lock, that no other order holds or bought any of its seats.
+   */
+  async markPaidLate(tx: Transaction, id: number, fields: PaidFields, now: Date): Promise<boolean> {
+    const sql = `UPDATE orders SET status = 'paid', paid_at = :paidAt, ticket_code = :ticketCode, payment_channel = :paymentChannel,
+                        closed_at = NULL
+                  WHERE id = :id AND status IN ('pending', 'expired') AND expires_at <= :now`;
+    return (await tx.send(writeStatement(sql, { ...fields, id, now }))).affected > 0;
+  }
+
+  /** The order's row lock while it is pending and live (FOR UPDATE on MySQL; a SQLite transaction holds the write lock). */
+  async lockLivePending(tx: Transaction, id: number, now: Date): Promise<boolean> {
+    const forUpdate = tx.isMysql ? ' FOR UPDATE' : '';
+    const sql = `SELECT id FROM orders WHERE id = :id AND status = 'pending' AND expires_at > :now${forUpdate}`;
+    return (await tx.send(readStatement(sql, { id, now }))).length > 0;
+  }
+
   /** pending and live → cancelled. */
   async markCancelled(tx: Transaction, id: number, now: Date): Promise<boolean> {
     const sql = `UPDATE orders SET status = 'cancelled', closed_at = :now WHERE id = :id AND status = 'pending' AND expires_at > :now`;

@@ -10,19 +10,36 @@ import { ListOrdersQueryDto } from './dto/list-orders.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
 import { effectiveStatus } from './order-status';
 import { OrderView, OrderViewsRepository } from './order-views.repository';
+import { PaymentRecordsService } from '../payments/payment-records.service';
 
 /** Reading orders: the owner's list and detail, staff access to one order, and the ticket's QR code. */
 @Injectable()
 export class OrdersService {
-  constructor(private readonly views: OrderViewsRepository) {}
+  constructor(
+    private readonly views: OrderViewsRepository,
+    private readonly payments: PaymentRecordsService,
+  ) {}
 
   async list(user: AuthUser, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
     const now = new Date();
     const [views, total] = await this.views.listByUser(user.id, { status: query.status, now }, pageWindow(query));
+    const payments = await this.payments.latestOf(views.map((v) => v.order.id));
     return new Page(
-      views.map((v) => toOrderDto(v.order, v.show, { isOwner: true, now })),
+      views.map((v) => toOrderDto(v.order, v.show, { isOwner: true, now }, payments.get(v.order.id))),
       total,
     );
+  }
+
+  /** The order as `viewer` sees it, with its latest payment. */
+  async toDto(view: OrderView, viewer: { id: number }): Promise<OrderDto> {
+    const payments = await this.payments.latestOf([view.order.id]);
+    const isOwner = view.order.userId === viewer.id;
+    return toOrderDto(view.order, view.show, { isOwner, now: new Date() }, payments.get(view.order.id));
+  }
+
+  /** The order as it is now, after a race changed it. */
+  async reload(view: OrderView): Promise<OrderView> {
+    return (await this.views.findView(view.order.id)) ?? view;
   }
 
   /** The owner, an admin, or the owner of the showtime's cinema; anyone else is told it does not exist. */
@@ -31,7 +48,7 @@ export class OrdersService {
     if (!view || (view.order.userId !== user.id && !canManage(user, { ownerId: view.cinemaOwnerId }))) {
       throw new AppException(ResultCode.NotFound, 'order not found');
     }
-    return toOrderDto(view.order, view.show, { isOwner: view.order.userId === user.id, now: new Date() });
+    return this.toDto(view, user);
   }
 
   async qrCode(user: AuthUser, id: number, format: 'png' | 'svg' = 'png'): Promise<RawResponse> {

@@ -13,6 +13,10 @@ export interface HeldClaim {
   expiresAt: Date | null;
 }
 
+export interface SeatClaim extends HeldClaim {
+  orderId: number;
+}
+
 interface ClaimRow {
   id: unknown;
   seat_row: unknown;
@@ -54,6 +58,36 @@ export class SeatClaimsRepository {
           })),
       ),
     );
+  }
+
+  /** Whoever claims these seats now, lapsed claims included: a late payment asks before it takes them. */
+  onSeats(tx: Transaction, scheduleId: number, seats: SeatPosition[]): Promise<SeatClaim[]> {
+    const params: Record<string, number> = { scheduleId };
+    const onSeats = seats.map((seat, i) => {
+      params[`row${i}`] = seat.row;
+      params[`col${i}`] = seat.col;
+      return `(seat_row = :row${i} AND seat_col = :col${i})`;
+    });
+    return tx.send(
+      readStatement<ClaimRow & { order_id: unknown }, SeatClaim[]>(
+        `SELECT id, seat_row, seat_col, user_id, order_id, expires_at FROM seat_claims
+          WHERE schedule_id = :scheduleId AND (${onSeats.join(' OR ')})`,
+        params,
+        (rows) =>
+          rows.map((r) => ({
+            id: Number(r.id),
+            row: Number(r.seat_row),
+            col: Number(r.seat_col),
+            userId: Number(r.user_id),
+            orderId: Number(r.order_id),
+            expiresAt: instantOf(r.expires_at),
+          })),
+      ),
+    );
+  }
+
+  async insert(tx: Transaction, claim: Parameters<typeof claimsInsert>[0], seats: SeatPosition[]): Promise<void> {
+    await tx.send(claimsInsert(claim, seats));
   }
 
   /** Lapsed holds, by primary key: they block nothing, but the unique key still sees them. */

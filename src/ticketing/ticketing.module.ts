@@ -1,6 +1,3 @@
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../config/env.validation';
-import { enabledChannels } from '../config/payment-settings';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { SchedulesModule } from '../schedules/schedules.module';
@@ -15,8 +12,12 @@ import { OrdersController } from './orders.controller';
 import { OrderViewsRepository } from './order-views.repository';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
-import { MockPaymentChannel } from './payment/mock-payment.channel';
-import { PAYMENT_CHANNELS, PaymentChannel } from './payment/payment-channel';
+import { PaymentNotificationsController } from './payment-notifications.controller';
+import { PaymentNotificationsService } from './payment-notifications.service';
+import { PaymentSettlementService } from './payment-settlement.service';
+import { PaymentSweepService } from './payment-sweep.service';
+import { ProviderFollowUps } from './provider-follow-ups.service';
+import { PaymentsModule } from '../payments/payments.module';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { SeatHoldsService } from './seat-holds.service';
 import { SeatMapController } from './seat-map.controller';
@@ -24,8 +25,14 @@ import { SeatMapRepository } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
 
 @Module({
-  imports: [SchedulesModule, CatalogModule, LiveClaimsModule],
-  controllers: [OrdersController, OrderActionsController, CheckInController, SeatMapController],
+  imports: [SchedulesModule, CatalogModule, LiveClaimsModule, PaymentsModule],
+  controllers: [
+    OrdersController,
+    OrderActionsController,
+    CheckInController,
+    SeatMapController,
+    PaymentNotificationsController,
+  ],
   providers: [
     OrdersRepository,
     OrderViewsRepository,
@@ -38,20 +45,10 @@ import { SeatMapService } from './seat-map.service';
     SeatMapRepository,
     SeatMapService,
     HoldSweepService,
-    MockPaymentChannel,
-    // A real provider is one more class here (and its name in OFFERED_CHANNELS); PAYMENT_CHANNELS
-    // says which of them this cinema takes.
-    {
-      provide: PAYMENT_CHANNELS,
-      useFactory: (config: ConfigService<EnvironmentVariables, true>, ...channels: PaymentChannel[]) => {
-        const enabled = enabledChannels({
-          NODE_ENV: config.get('NODE_ENV', { infer: true }),
-          PAYMENT_CHANNELS: config.get('PAYMENT_CHANNELS', { infer: true }),
-        });
-        return channels.filter((channel) => enabled.includes(channel.name));
-      },
-      inject: [ConfigService, MockPaymentChannel],
-    },
+    PaymentSettlementService,
+    ProviderFollowUps,
+    PaymentSweepService,
+    PaymentNotificationsService,
   ],
   exports: [SeatMapService, HoldSweepService],
 })

@@ -176,6 +176,17 @@ export class WechatPayClient {
       amount: { refund: refund.amountCents, total: refund.totalCents, currency: 'CNY' },
     });
     if (answer.status >= 400) return { outcome: 'refused', reason: this.reasonOf(answer) };
+    return this.refundOutcome(answer);
+  }
+
+  /** Where a refund stands, by its `out_refund_no` (a PROCESSING one whose notification never came). */
+  async refundQuery(refundNo: string): Promise<WechatRefundOutcome> {
+    const answer = await this.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(refundNo)}`);
+    this.refuseUnlessOk(answer);
+    return this.refundOutcome(answer);
+  }
+
+  private refundOutcome(answer: Answer): WechatRefundOutcome {
     switch (answer.data.status) {
       case 'SUCCESS':
         return { outcome: 'refunded' };

@@ -1,15 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
-import { OFFERED_CHANNELS, type OfferedChannel } from '../payment/payment-channel';
-import { PAYMENT_METHODS, type PaymentMethod } from '../../config/payment-settings';
+import {
+  PAYMENT_CHANNEL_NAMES,
+  PAYMENT_METHODS,
+  type PaymentChannelName,
+  type PaymentMethod,
+} from '../../config/payment-settings';
 import { registerFastPath } from '../../common/fast-validation';
 
 export class PayOrderDto {
-  /** how to pay: one of the enabled channels (`GET /payments/channels`) */
-  @ApiPropertyOptional({ enum: OFFERED_CHANNELS, default: 'mock' })
+  /** how to pay: one of the enabled channels (`GET /payments/channels`); mock pays at once, alipay and wechat open a trade at the provider */
+  @ApiPropertyOptional({ enum: PAYMENT_CHANNEL_NAMES, default: 'mock' })
   @IsOptional()
-  @IsIn(OFFERED_CHANNELS)
-  channel?: OfferedChannel;
+  @IsIn(PAYMENT_CHANNEL_NAMES)
+  channel?: PaymentChannelName;
 
   /** `qr` (a code to scan) or `app` (the provider's mobile SDK); mock takes either and pays at once */
   @ApiPropertyOptional({ enum: PAYMENT_METHODS, default: 'qr' })
@@ -24,7 +28,7 @@ registerFastPath(PayOrderDto, (value) => {
   const keys = Object.keys(value);
   if (keys.some((key) => key !== 'channel' && key !== 'method')) return undefined;
   const { channel, method } = value as { channel?: unknown; method?: unknown };
-  const knownChannel = channel === undefined ? undefined : OFFERED_CHANNELS.find((name) => name === channel);
+  const knownChannel = channel === undefined ? undefined : PAYMENT_CHANNEL_NAMES.find((name) => name === channel);
   const knownMethod = method === undefined ? undefined : PAYMENT_METHODS.find((name) => name === method);
   if ((channel !== undefined && !knownChannel) || (method !== undefined && !knownMethod)) return undefined;
   return Object.assign(

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { centsToYuan } from '../../common/time';
 import type { Order } from '../entities/order.entity';
 import { effectiveStatus, ORDER_STATUSES, type OrderStatus } from '../order-status';
+import { PaymentDto, toPaymentDto } from '../../payments/dto/payment.dto';
+import type { PaymentRecord } from '../../payments/payment-records.service';
 
 export class OrderSeatDto {
   row!: number;
@@ -33,6 +35,9 @@ export class OrderDto {
   ticketCode!: string | null;
   checkedInAt!: string | null;
   createdAt!: string;
+  /** the latest payment attempt (the one opened last), or null before any */
+  @ApiProperty({ type: PaymentDto, nullable: true })
+  payment!: PaymentDto | null;
 }
 
 /** The showtime facts an order shows, read with it in one query. */
@@ -43,7 +48,12 @@ export interface OrderShowtime {
   startsAt: Date;
 }
 
-export function toOrderDto(order: Order, show: OrderShowtime, viewer: { isOwner: boolean; now: Date }): OrderDto {
+export function toOrderDto(
+  order: Order,
+  show: OrderShowtime,
+  viewer: { isOwner: boolean; now: Date },
+  payment: PaymentRecord | null = null,
+): OrderDto {
   const status = effectiveStatus(order, viewer.now);
   return {
     id: order.id,
@@ -61,5 +71,6 @@ export function toOrderDto(order: Order, show: OrderShowtime, viewer: { isOwner:
     ticketCode: viewer.isOwner && status === 'paid' ? order.ticketCode : null,
     checkedInAt: order.checkedInAt?.toISOString() ?? null,
     createdAt: order.createdAt.toISOString(),
+    payment: payment && toPaymentDto(payment),
   };
 }

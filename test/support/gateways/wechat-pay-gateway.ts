@@ -316,6 +316,12 @@ export class WechatPayGateway {
       return this.closeTrade(res, decodeURIComponent(tradeMatch[1]), request);
     }
     if (method === 'POST' && path === '/v3/refund/domestic/refunds') return this.createRefund(res, request);
+    const refundMatch = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
+    if (method === 'GET' && refundMatch) {
+      const refund = this.refunds.get(decodeURIComponent(refundMatch[1]));
+      if (!refund) return this.answer(res, 404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+      return this.answer(res, 200, this.refundJson(refund, this.trades.get(refund.outTradeNo)!));
+    }
     return this.answer(res, 404, { code: 'NOT_FOUND', message: 'no such API' });
   }
 
