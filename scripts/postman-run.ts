@@ -22,6 +22,7 @@ function environmentFor(server: TestServer): Environment {
     captchaCode: server.captchaCode,
     adminName: server.admin.name,
     adminPassword: server.admin.password,
+    alipayGatewayUrl: server.alipayGatewayUrl,
   };
   const known = new Set(file.values.map((v) => v.key));
   const missing = Object.keys(values).filter((key) => !known.has(key));

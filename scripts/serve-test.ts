@@ -11,6 +11,9 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppServer, freePort, startAppServer } from './lib/app-server';
+import { AlipayGateway, alipayTestKeys } from '../test/support/gateways/alipay-gateway';
+
+const ALIPAY_APP_ID = '2021000000000001';
 
 export const ROOT = join(__dirname, '..');
 export const CAPTCHA_CODE = 'abcd';
@@ -24,6 +27,8 @@ export interface TestServer {
   smsInboxUrl: string;
   admin: { name: string; password: string };
   captchaCode: string;
+  /** a local Alipay gateway the server takes payments through: POST /simulate/scan `qr_code=...` pays a trade */
+  alipayGatewayUrl: string;
   /** the server's output so far, to print when something fails */
   output(): string;
   stop(): Promise<void>;
@@ -112,6 +117,12 @@ export async function startTestServer(options: { env?: Record<string, string> } 
   const dir = mkdtempSync(join(tmpdir(), 'ttms-it-'));
   const inbox = await startSmsInbox();
   const port = await freePort();
+  const alipayKeys = alipayTestKeys();
+  const alipay = await AlipayGateway.start({
+    appId: ALIPAY_APP_ID,
+    appPublicKey: alipayKeys.app.publicKey,
+    gatewayPrivateKey: alipayKeys.gateway.privateKey,
+  });
   const origin = `http://127.0.0.1:${port}`;
   const admin = { name: 'it_admin', password: 'Adm1nPassw0rd' };
   const env: NodeJS.ProcessEnv = {
@@ -131,6 +142,12 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     LOG_LEVEL: 'warn',
+    PAYMENT_CHANNELS: 'mock,alipay',
+    PUBLIC_BASE_URL: origin,
+    ALIPAY_APP_ID,
+    ALIPAY_PRIVATE_KEY: alipayKeys.app.privateKey,
+    ALIPAY_PUBLIC_KEY: alipayKeys.gateway.publicKey,
+    ALIPAY_GATEWAY: alipay.url,
     ...options.env,
   };
   // A fresh embedded database every run, whatever the caller's shell points at.
@@ -148,12 +165,14 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     });
   } catch (error) {
     await close(inbox.server);
+    await alipay.stop();
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const stop = async () => {
     await server.stop();
     await close(inbox.server);
+    await alipay.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   return {
@@ -162,6 +181,7 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     smsInboxUrl: inbox.url,
     admin,
     captchaCode: CAPTCHA_CODE,
+    alipayGatewayUrl: alipay.url.replace(/\/gateway\.do$/, ''),
     output: server.output,
     stop,
   };

@@ -187,6 +187,7 @@ export class AlipayGateway {
     new URL(req.url ?? '/', 'http://gateway').searchParams.forEach((v, k) => (fields[k] = v));
     new URLSearchParams(Buffer.concat(chunks).toString('utf8')).forEach((v, k) => (fields[k] = v));
     const method = fields.method ?? '';
+    if (new URL(req.url ?? '/', 'http://gateway').pathname === '/simulate/scan') return this.simulateScan(res, fields);
 
     if (this.stallMs > 0) {
       const ms = this.stallMs;
@@ -220,6 +221,20 @@ export class AlipayGateway {
       });
     }
     this.answer(res, method, this.dispatch(method, biz, fields));
+  }
+
+  /**
+   * What Alipay's sandbox app does for a person trying a flow by hand (the Postman flows): scans
+   * `qr_code`, pays, and posts the notification to the trade's notify_url. Answers in plain text.
+   */
+  private async simulateScan(res: ServerResponse, fields: Fields): Promise<void> {
+    const trade = [...this.trades.values()].find((t) => `https://qr.alipay.com/bax0${t.outTradeNo}` === fields.qr_code);
+    const reply = (status: number, text: string) =>
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+    if (!trade?.notifyUrl) return reply(404, 'no open trade has that qr_code');
+    if (trade.status !== 'WAIT_BUYER_PAY') return reply(409, `the trade is ${trade.status}`);
+    const answer = await this.notify(trade.notifyUrl, this.pay(trade.outTradeNo));
+    reply(200, `paid ${trade.outTradeNo}; the app answered ${answer.status} ${answer.text}`);
   }
 
   private signedByApp(fields: Fields): boolean {
