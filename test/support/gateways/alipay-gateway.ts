@@ -229,8 +229,9 @@ export class AlipayGateway {
    */
   private async simulateScan(res: ServerResponse, fields: Fields): Promise<void> {
     const trade = [...this.trades.values()].find((t) => `https://qr.alipay.com/bax0${t.outTradeNo}` === fields.qr_code);
-    const reply = (status: number, text: string) =>
+    const reply = (status: number, text: string): void => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+    };
     if (!trade?.notifyUrl) return reply(404, 'no open trade has that qr_code');
     if (trade.status !== 'WAIT_BUYER_PAY') return reply(409, `the trade is ${trade.status}`);
     const answer = await this.notify(trade.notifyUrl, this.pay(trade.outTradeNo));
