@@ -221,6 +221,32 @@ describe('Provider payments: Alipay and WeChat Pay (CONTRACT 12)', () => {
       expect(await soldCountOf(t.db, scheduleId)).toBe(1);
     });
 
+    it('should send a refund decided while Alipay was unreachable at the next sweep, once', async () => {
+      const { id, scheduleId, outTradeNo } = await openAlipay();
+      await lapse(t.db, id);
+      const rival = await givenUser(t);
+      const rivals = await hold(t.http, rival, scheduleId, [{ row: 1, col: 1 }]).expect(201);
+      await pay(t.http, rival, rivals.body.data.id).expect(200);
+      const form = gateways.alipay.pay(outTradeNo);
+      // As if the instance died between the commit that decided the refund and sending it.
+      await gateways.alipay.down();
+      try {
+        expect(await alipayNotify(t.http, form)).toEqual({ status: 200, text: 'success' });
+      } finally {
+        await gateways.alipay.up();
+      }
+      const [payment] = await paymentsOf(t.db, id);
+      expect(payment.status).toBe('refunding');
+      expect(await refundOf(t.db, payment.id)).toMatchObject({ status: 'pending' });
+      expect(gateways.alipay.trade(outTradeNo)!.refunds).toEqual([]);
+
+      await sweep();
+      await sweep();
+      expect((await paymentsOf(t.db, id))[0].status).toBe('refunded');
+      expect(await refundOf(t.db, payment.id)).toMatchObject({ status: 'succeeded' });
+      expect(gateways.alipay.trade(outTradeNo)!.refunds).toHaveLength(1);
+    });
+
     it('should refund a payment for a cancelled order, and close the open trade when the order is cancelled', async () => {
       const { customer, id, outTradeNo } = await openAlipay();
       const paidForm = gateways.alipay.pay(outTradeNo);
