@@ -24,6 +24,7 @@ const job = (userId: number, ...seats: [number, number][]): HoldJob => ({
 const claim = (userId: number, row: number, col: number, expiresAt: Date | null = later): HeldClaim => ({
   id: row * 10 + col,
   userId,
+  orderId: 1,
   row,
   col,
   expiresAt,

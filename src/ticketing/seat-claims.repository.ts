@@ -9,12 +9,9 @@ export interface HeldClaim {
   row: number;
   col: number;
   userId: number;
+  orderId: number;
   /** null once sold */
   expiresAt: Date | null;
-}
-
-export interface SeatClaim extends HeldClaim {
-  orderId: number;
 }
 
 interface ClaimRow {
@@ -22,7 +19,33 @@ interface ClaimRow {
   seat_row: unknown;
   seat_col: unknown;
   user_id: unknown;
+  order_id: unknown;
   expires_at: unknown;
+}
+
+const CLAIM_COLUMNS =
+  'SELECT id, seat_row, seat_col, user_id, order_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
+
+/** One SELECT per seat, each an index lookup on the seat's unique key. */
+function onSeatsParts(scheduleId: number, seats: SeatPosition[]): { parts: string[]; params: Record<string, number> } {
+  const params: Record<string, number> = { scheduleId };
+  const parts = seats.map((seat, i) => {
+    params[`row${i}`] = seat.row;
+    params[`col${i}`] = seat.col;
+    return `${CLAIM_COLUMNS} AND seat_row = :row${i} AND seat_col = :col${i}`;
+  });
+  return { parts, params };
+}
+
+function toClaims(rows: ClaimRow[]): HeldClaim[] {
+  return rows.map((r) => ({
+    id: Number(r.id),
+    row: Number(r.seat_row),
+    col: Number(r.seat_col),
+    userId: Number(r.user_id),
+    orderId: Number(r.order_id),
+    expiresAt: instantOf(r.expires_at),
+  }));
 }
 
 /** Queries on seat_claims: the table whose unique key (schedule, row, col) is the whole anti-double-sale guarantee. */
@@ -35,55 +58,16 @@ export class SeatClaimsRepository {
    * showtime's row lock, which every change of its claims takes first, so what it reads stays true.
    */
   ofUsersOrSeats(tx: Transaction, scheduleId: number, userIds: number[], seats: SeatPosition[]): Promise<HeldClaim[]> {
-    const params: Record<string, number | number[]> = { scheduleId, userIds };
-    const columns =
-      'SELECT id, seat_row, seat_col, user_id, expires_at FROM seat_claims WHERE schedule_id = :scheduleId';
+    const { parts, params } = onSeatsParts(scheduleId, seats);
     // One index lookup per part: an OR of them made both databases walk every claim of the showtime.
-    const onSeats = seats.map((seat, i) => {
-      params[`row${i}`] = seat.row;
-      params[`col${i}`] = seat.col;
-      return `${columns} AND seat_row = :row${i} AND seat_col = :col${i}`;
-    });
-    return tx.send(
-      readStatement<ClaimRow, HeldClaim[]>(
-        [`${columns} AND user_id IN (:...userIds)`, ...onSeats].join(' UNION '),
-        params,
-        (rows) =>
-          rows.map((r) => ({
-            id: Number(r.id),
-            row: Number(r.seat_row),
-            col: Number(r.seat_col),
-            userId: Number(r.user_id),
-            expiresAt: instantOf(r.expires_at),
-          })),
-      ),
-    );
+    const ofUsers = `${CLAIM_COLUMNS} AND user_id IN (:...userIds)`;
+    return tx.send(readStatement([ofUsers, ...parts].join(' UNION '), { ...params, userIds }, toClaims));
   }
 
   /** Whoever claims these seats now, lapsed claims included: a late payment asks before it takes them. */
-  onSeats(tx: Transaction, scheduleId: number, seats: SeatPosition[]): Promise<SeatClaim[]> {
-    const params: Record<string, number> = { scheduleId };
-    const onSeats = seats.map((seat, i) => {
-      params[`row${i}`] = seat.row;
-      params[`col${i}`] = seat.col;
-      return `(seat_row = :row${i} AND seat_col = :col${i})`;
-    });
-    return tx.send(
-      readStatement<ClaimRow & { order_id: unknown }, SeatClaim[]>(
-        `SELECT id, seat_row, seat_col, user_id, order_id, expires_at FROM seat_claims
-          WHERE schedule_id = :scheduleId AND (${onSeats.join(' OR ')})`,
-        params,
-        (rows) =>
-          rows.map((r) => ({
-            id: Number(r.id),
-            row: Number(r.seat_row),
-            col: Number(r.seat_col),
-            userId: Number(r.user_id),
-            orderId: Number(r.order_id),
-            expiresAt: instantOf(r.expires_at),
-          })),
-      ),
-    );
+  onSeats(tx: Transaction, scheduleId: number, seats: SeatPosition[]): Promise<HeldClaim[]> {
+    const { parts, params } = onSeatsParts(scheduleId, seats);
+    return tx.send(readStatement(parts.join(' UNION '), params, toClaims));
   }
 
   async insert(tx: Transaction, claim: Parameters<typeof claimsInsert>[0], seats: SeatPosition[]): Promise<void> {
