@@ -313,12 +313,14 @@ const SETTLE_MS = 30_000;
         const order = await paidAtProvider(scheduleId, [seat], channel);
         orders.push(order);
         await lapse(t.db, order.id);
-        await lapsePayments(t.db, order.id);
         // The rival takes the seat, free since the hold lapsed, through instance B and pays at once (mock).
         const rival = await givenUser(t);
         const rivalHeld = await hold(apps[1].http, rival, scheduleId, [seat]);
         const rivalId = rivalHeld.body.data?.id as number;
         const rivalPaid = await pay(apps[1].http, rival, rivalId);
+        // Only now may the sweeps ask the provider about the payment (earlier, a query answered paid
+        // would have sold the free seat to the late payment before the rival came).
+        await lapsePayments(t.db, order.id);
         // Both notifications at once, with a cancel, while both instances sweep every second.
         const [toA, toB, cancelled] = await Promise.all([
           deliver(apps[0], order),
