@@ -12,6 +12,7 @@ import {
   refundOf,
   startProviderGateways,
 } from './support/provider-payments';
+import { ownDatabase } from './support/own-database';
 import { spawnApps, SpawnedApp, stopApps } from './support/spawn-app';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, hold, lapse, pay, Seat, sleep, soldCountOf } from './support/ticketing';
@@ -60,14 +61,16 @@ const SETTLE_MS = 30_000;
     let t: TestApp;
     let gateways: ProviderGateways;
     let apps: SpawnedApp[] = [];
+    let database: Awaited<ReturnType<typeof ownDatabase>>;
 
     beforeAll(async () => {
       gateways = await startProviderGateways();
-      // The in-process app makes the data and reads the rows; only the two processes sweep.
-      t = await bootTestApp({ SWEEP_SECONDS: '3600' });
+      database = await ownDatabase();
+      // The in-process app migrates the database, makes the data and reads the rows; only the two processes sweep.
+      t = await bootTestApp({ DATABASE_URL: database.url, DB_MIGRATIONS_RUN: 'true', SWEEP_SECONDS: '3600' });
       const redis = process.env.TEST_REDIS_URL;
       apps = await spawnApps(2, {
-        DATABASE_URL: process.env.TEST_MYSQL_DATABASE_URL as string,
+        DATABASE_URL: database.url,
         JWT_SECRET: process.env.JWT_SECRET as string,
         ...(redis ? { REDIS_URL: redis } : {}),
         ...gateways.env,
@@ -79,6 +82,7 @@ const SETTLE_MS = 30_000;
       await stopApps(apps);
       await t?.close();
       await gateways?.stop();
+      await database?.drop();
     }, 60_000);
 
     /** Holds `seats` and opens a QR payment through instance A, then the customer pays at the gateway. */
