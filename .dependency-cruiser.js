@@ -29,6 +29,8 @@ const LAYERS = [
   ['merchants', '^src/merchants/'],
   ['halls', '^src/halls/'],
   ['schedules', '^src/schedules/'],
+  // Promotion codes (CONTRACT section 13): below the sale path, which takes a use in a hold's transaction.
+  ['vouchers', '^src/vouchers/'],
   // Payment channels, the providers' API clients and (to come) payment records, CONTRACT section 12:
   // below the sale path, which settles an order and its payment in one transaction.
   ['payments', '^src/payments/'],
@@ -71,6 +73,7 @@ const EXPORTED = {
   ],
   ticketing: ['ticketing.module.ts', 'seat-map.service.ts', 'hold-sweep.service.ts', 'dto/'],
   'live-seats': ['seat-events.module.ts', 'seat-events.service.ts', 'seat-change.ts', 'live-seats.module.ts'],
+  vouchers: ['vouchers.module.ts', 'voucher-uses.ts', 'vouchers.service.ts', 'voucher-rules.ts', 'dto/'],
   payments: [
     'payments.module.ts',
     'payment-records.service.ts',

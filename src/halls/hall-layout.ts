@@ -4,6 +4,15 @@ export interface SeatPosition {
   col: number;
 }
 
+/** A named group of seats priced together (CONTRACT section 13). */
+export interface HallZone {
+  name: string;
+  seats: SeatPosition[];
+}
+
+/** The zone of every seat in no named zone. */
+export const STANDARD_ZONE = 'standard';
+
 export interface HallLayout {
   rows: number;
   cols: number;

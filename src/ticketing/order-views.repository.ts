@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { SeatPosition } from '../halls/hall-layout';
 import type { OrderShowtime } from './dto/order.dto';
-import { Order } from './entities/order.entity';
+import { Order, OrderSeat } from './entities/order.entity';
 import type { OrderStatus } from './order-status';
 import { instantOf, runStatement, selectRows } from '../database/raw-sql';
 import { readStatement } from '../database/statement';
@@ -17,6 +17,7 @@ export interface OrderView {
 }
 
 const VIEW_SELECT = `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o.unit_price_cents, o.amount_cents,
+       o.discount_cents, o.voucher_id, o.voucher_code,
        o.expires_at, o.paid_at, o.payment_channel, o.ticket_code, o.checked_in_at, o.closed_at, o.created_at,
        s.starts_at, m.title AS movie_title, h.id AS hall_id, h.name AS hall_name, h.deleted_at AS hall_deleted_at,
        c.name AS cinema_name, c.owner_id AS cinema_owner_id
@@ -151,6 +152,9 @@ interface ViewRow {
   seats: string;
   unit_price_cents: number | string;
   amount_cents: number | string;
+  discount_cents: number | string;
+  voucher_id: number | string | null;
+  voucher_code: string | null;
   expires_at: unknown;
   paid_at: unknown;
   payment_channel: string | null;
@@ -177,9 +181,12 @@ function rowToView(row: ViewRow): OrderView {
     userId: Number(row.user_id),
     scheduleId: Number(row.schedule_id),
     status: row.status,
-    seats: JSON.parse(row.seats) as SeatPosition[],
+    seats: JSON.parse(row.seats) as OrderSeat[],
     unitPriceCents: Number(row.unit_price_cents),
     amountCents: Number(row.amount_cents),
+    discountCents: Number(row.discount_cents),
+    voucherId: row.voucher_id === null ? null : Number(row.voucher_id),
+    voucherCode: row.voucher_code,
     expiresAt: instantOf(row.expires_at)!,
     paidAt: instantOf(row.paid_at),
     paymentChannel: row.payment_channel,

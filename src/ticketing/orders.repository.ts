@@ -2,15 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
 import type { SeatPosition } from '../halls/hall-layout';
-import type { Order } from './entities/order.entity';
+import type { Order, OrderSeat } from './entities/order.entity';
 import { claimsInsert } from './seat-claims.repository';
 
 export interface NewOrder {
   userId: number;
   scheduleId: number;
-  seats: SeatPosition[];
+  seats: OrderSeat[];
   unitPriceCents: number;
   amountCents: number;
+  discountCents: number;
+  voucherId: number | null;
+  voucherCode: string | null;
   expiresAt: Date;
   createdAt: Date;
 }
@@ -31,8 +34,10 @@ export class OrdersRepository {
   async insertHeld(tx: Transaction, fields: NewOrder): Promise<Order> {
     const inserted = tx.send(
       writeStatement(
-        `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, expires_at, created_at)
-         VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :expiresAt, :createdAt)`,
+        `INSERT INTO orders (user_id, schedule_id, status, seats, unit_price_cents, amount_cents, discount_cents,
+                             voucher_id, voucher_code, expires_at, created_at)
+         VALUES (:userId, :scheduleId, 'pending', :seats, :unitPriceCents, :amountCents, :discountCents,
+                 :voucherId, :voucherCode, :expiresAt, :createdAt)`,
         { ...fields, seats: JSON.stringify(fields.seats) },
       ),
     );

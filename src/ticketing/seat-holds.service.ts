@@ -84,6 +84,9 @@ export class SeatHoldsService {
               seats: job.seats,
               unitPriceCents: show.priceCents,
               amountCents: show.priceCents * job.seats.length,
+              discountCents: 0,
+              voucherId: null,
+              voucherCode: null,
               expiresAt,
               createdAt: now,
             })

@@ -43,6 +43,10 @@ export class Cinema {
   @Column({ type: 'varchar', length: 20, nullable: true })
   contactPhone!: string | null;
 
+  /** Refuse a hold that would leave one empty seat between taken ones in a row (CONTRACT section 13). */
+  @Column({ type: 'boolean', default: false })
+  noSingleSeatGap!: boolean;
+
   /** Where the platform settles the cinema's takings (bank or wallet account); owner and admin only. */
   @Column({ type: 'varchar', length: 100, nullable: true })
   paymentAccount!: string | null;

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Cinema } from '../../catalog/entities/cinema.entity';
 import { CreatedAtColumn, InstantColumn } from '../../database/columns';
-import type { SeatPosition } from '../hall-layout';
+import type { HallZone, SeatPosition } from '../hall-layout';
 
 // Still imported from here by files of the sale path and by the e2e tests; other modules take it from hall-layout.
 export type { SeatPosition };
@@ -34,6 +34,14 @@ export class Hall {
 
   @Column({ type: 'int' })
   seatCount!: number;
+
+  /** Named zones (VIP rows, sofas); seats in none are in zone `standard`. NULL: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  zones!: HallZone[] | null;
+
+  /** The left seats of couple pairs, each sold with (row, col + 1). NULL: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  couples!: SeatPosition[] | null;
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   description!: string | null;

@@ -4,6 +4,11 @@ import { Movie } from '../../catalog/entities/movie.entity';
 import { CentsColumn, CreatedAtColumn, DayColumn, InstantColumn } from '../../database/columns';
 import { Hall } from '../../halls/entities/hall.entity';
 
+export interface TicketType {
+  name: string;
+  discountCents: number;
+}
+
 @Entity('schedules')
 @Index('ix_schedules_hall_start', ['hallId', 'startsAt'])
 @Index('ix_schedules_cinema_day', ['cinemaId', 'showDate'])
@@ -48,6 +53,14 @@ export class Schedule {
 
   @CentsColumn()
   priceCents!: number;
+
+  /** Price in cents by zone name; a zone without one sells at `priceCents`. NULL: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  zonePrices!: Record<string, number> | null;
+
+  /** Ticket types (student, child...) with their discount in cents off a seat's zone price. NULL: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  ticketTypes!: TicketType[] | null;
 
   /** Seats on sale: the hall's seat count when scheduled, kept in step with layout changes. */
   @Column({ type: 'int' })
