@@ -49,7 +49,7 @@ export class VoucherHoldsService {
 export function toTerms(row: VoucherRow): VoucherTerms {
   return {
     id: Number(row.id),
-    code: String(row.code as string),
+    code: typeof row.code === 'string' ? row.code : '',
     cinemaId: row.cinema_id === null ? null : Number(row.cinema_id),
     movieId: row.movie_id === null ? null : Number(row.movie_id),
     kind: row.kind as VoucherKind,
