@@ -25,6 +25,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { SeatEventsModule } from './live-seats/seat-events.module';
 import { LiveSeatsModule } from './live-seats/live-seats.module';
 import { PaymentsModule } from './payments/payments.module';
+import { VouchersModule } from './vouchers/vouchers.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -71,6 +72,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     CatalogModule,
     HallsModule,
     SchedulesModule,
+    VouchersModule,
     TicketingModule,
     LiveSeatsModule,
     PaymentsModule,

@@ -23,9 +23,10 @@ import { SeatHoldsService } from './seat-holds.service';
 import { SeatMapController } from './seat-map.controller';
 import { SeatMapRepository } from './seat-map.repository';
 import { SeatMapService } from './seat-map.service';
+import { VoucherUsesModule } from './voucher-uses.module';
 
 @Module({
-  imports: [SchedulesModule, CatalogModule, LiveClaimsModule, PaymentsModule],
+  imports: [SchedulesModule, CatalogModule, LiveClaimsModule, VoucherUsesModule, PaymentsModule],
   controllers: [
     OrdersController,
     OrderActionsController,
