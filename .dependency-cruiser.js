@@ -69,6 +69,7 @@ const EXPORTED = {
     'schedule-queries.service.ts',
     'schedule-sales.service.ts',
     'live-claims.ts',
+    'showtime-pricing.ts',
     'dto/',
   ],
   ticketing: ['ticketing.module.ts', 'seat-map.service.ts', 'hold-sweep.service.ts', 'dto/'],

@@ -121,6 +121,7 @@ describe('Cinemas (CONTRACT section 3)', () => {
         description: null,
         contactName: null,
         contactPhone: null,
+        noSingleSeatGap: false,
         createdAt: expect.stringMatching(/Z$/),
       });
     });

@@ -62,6 +62,8 @@ describe('Halls (CONTRACT section 5)', () => {
             { row: 5, col: 8 },
           ],
           description: 'IMAX',
+          zones: [],
+          couples: [],
         },
       });
       expect(await hallRow(res.body.data.id)).toMatchObject({
@@ -171,6 +173,8 @@ describe('Halls (CONTRACT section 5)', () => {
         seatCount: 40,
         disabledSeats: [],
         description: null,
+        zones: [],
+        couples: [],
       });
       const page2 = await t.http.get(`/api/v1/halls?cinemaId=${cinema.id}&page=2&pageSize=2`).expect(200);
       expect(page2.body).toMatchObject({ total: 3, data: [{ id: halls[2].id }] });

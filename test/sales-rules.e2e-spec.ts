@@ -80,7 +80,7 @@ describe('Sales-dependent rules of showtimes, halls and movies', () => {
     await patch({ rows: 4 }).expect(200);
     const seats = (await t.http.get(`${API}/schedules/${schedule.id}/seats`).expect(200)).body.data;
     expect(seats).toMatchObject({ rows: 4, cols: 8 });
-    expect(seats.seats[0]).toEqual({ row: 1, col: 1, status: 'disabled' });
+    expect(seats.seats[0]).toEqual({ row: 1, col: 1, status: 'disabled', zone: 'standard', price: 45.5, pair: null });
   });
 
   it('should refuse to delete a movie with sold tickets (2009), and delete it after the refund', async () => {

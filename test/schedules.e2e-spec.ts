@@ -54,6 +54,8 @@ describe('Showtimes (CONTRACT section 6)', () => {
           price: 45.5,
           seatCount: 39,
           soldCount: 0,
+          zonePrices: {},
+          ticketTypes: [],
         },
       });
       expect(await scheduleRow(res.body.data.id)).toMatchObject({
@@ -222,6 +224,8 @@ describe('Showtimes (CONTRACT section 6)', () => {
         price: 40,
         seatCount: 39,
         soldCount: 3,
+        zonePrices: {},
+        ticketTypes: [],
       });
 
       const byMovie = await t.http.get(`/api/v1/schedules?movieId=${movie.id}`).expect(200);

@@ -40,11 +40,14 @@ describe('Seat map: GET /schedules/:id/seats (CONTRACT 6) and the sold count', (
     const map = res.body.data;
     expect(map).toMatchObject({ scheduleId: schedule.id, rows: 3, cols: 4, price: 45.5 });
     expect(map.seats).toHaveLength(12);
-    expect(map.seats[0]).toEqual({ row: 1, col: 1, status: 'available' });
-    expect(map.seats[11]).toEqual({ row: 3, col: 4, status: 'available' });
+    const seat = { zone: 'standard', price: 45.5, pair: null };
+    expect(map.seats[0]).toEqual({ row: 1, col: 1, status: 'available', ...seat });
+    expect(map.seats[11]).toEqual({ row: 3, col: 4, status: 'available', ...seat });
     expect(map.seats.filter((s: SeatState) => s.status !== 'available')).toEqual([
-      { row: 2, col: 3, status: 'disabled' },
+      { row: 2, col: 3, status: 'disabled', ...seat },
     ]);
+    expect(map.zones).toEqual([{ name: 'standard', price: 45.5 }]);
+    expect(map.ticketTypes).toEqual([]);
   });
 
   it('should show held, sold and freed seats as orders move, and keep soldCount in step', async () => {

@@ -148,7 +148,7 @@ describe('Ticketing races (CONTRACT 7)', () => {
     await expectConsistentSellOut(t.db, showtime);
     const seats = (await t.http.get(`${API}/schedules/${showtime.schedule.id}/seats`).expect(200)).body.data.seats;
     expect(seats.filter((s: { status: string }) => s.status !== 'sold')).toEqual([
-      { row: 1, col: 3, status: 'disabled' },
+      { row: 1, col: 3, status: 'disabled', zone: 'standard', price: 45.5, pair: null },
     ]);
     expect(await t.db.getRepository(SeatClaim).countBy({ scheduleId: showtime.schedule.id })).toBe(19);
   }, 90_000);

@@ -18,7 +18,15 @@ export type NewCinema = Pick<Cinema, 'name' | 'city' | 'address' | 'ownerId'> &
 export type CinemaPatch = Partial<
   Pick<
     Cinema,
-    'logoUrl' | 'tel' | 'website' | 'description' | 'contactName' | 'contactPhone' | 'paymentAccount' | 'status'
+    | 'logoUrl'
+    | 'tel'
+    | 'website'
+    | 'description'
+    | 'contactName'
+    | 'contactPhone'
+    | 'paymentAccount'
+    | 'status'
+    | 'noSingleSeatGap'
   >
 >;
 

@@ -30,6 +30,13 @@ export const ResultCode = {
     status: 409,
     msg: 'idempotency key reused with a different request, or its first request still running',
   },
+  CoupleSeatsSplit: { code: 2011, status: 409, msg: 'couple seats must be held together' },
+  VoucherNotApplicable: {
+    code: 2012,
+    status: 409,
+    msg: 'voucher does not apply (unknown, inactive, expired, used up, other cinema or movie, too few seats)',
+  },
+  SingleSeatGap: { code: 2013, status: 409, msg: 'the hold would leave a single empty seat' },
   ServerError: { code: 5000, status: 500, msg: 'server error' },
 } as const;
 

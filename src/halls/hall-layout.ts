@@ -63,3 +63,87 @@ export function nextLayout(current: HallLayout, change: Partial<HallLayout>): Ha
     : current.disabledSeats.filter((seat) => seat.row <= rows && seat.col <= cols);
   return { rows, cols, disabledSeats };
 }
+
+/** A hall's priced seating: named zones and couple pairs, besides its layout. */
+export interface HallSeatingPlan {
+  zones: HallZone[];
+  /** left seats of pairs: each sold together with (row, col + 1) */
+  couples: SeatPosition[];
+}
+
+export const MAX_ZONES = 10;
+
+/** Each seat's zone name, for seats in a named zone (the others are in STANDARD_ZONE). */
+export function zoneBySeat(zones: HallZone[]): Map<string, string> {
+  return new Map(zones.flatMap((zone) => zone.seats.map((seat) => [seatKey(seat), zone.name] as const)));
+}
+
+/** `left` or `right` for the seats of couple pairs. */
+export function pairBySeat(couples: SeatPosition[]): Map<string, 'left' | 'right'> {
+  const pairs = new Map<string, 'left' | 'right'>();
+  for (const left of couples) {
+    pairs.set(seatKey(left), 'left');
+    pairs.set(seatKey({ row: left.row, col: left.col + 1 }), 'right');
+  }
+  return pairs;
+}
+
+/** The other seat of a couple pair, or null. */
+export function partnerOf(pairs: Map<string, 'left' | 'right'>, seat: SeatPosition): SeatPosition | null {
+  const side = pairs.get(seatKey(seat));
+  if (!side) return null;
+  return { row: seat.row, col: side === 'left' ? seat.col + 1 : seat.col - 1 };
+}
+
+export { seatKey as seatPositionKey };
+
+/**
+ * What is wrong with zones and couples in a layout, with the field to name, or null: at most 10
+ * zones, names 1–20 characters, unique, not `standard`; every seat inside the grid, not disabled, in
+ * at most one zone; a pair's two seats both seats of the hall, in one zone, and no seat in two pairs.
+ */
+export function seatingProblem(layout: HallLayout, plan: HallSeatingPlan): { field: string; message: string } | null {
+  const { zones, couples } = plan;
+  if (zones.length > MAX_ZONES) return { field: 'zones', message: `at most ${MAX_ZONES} zones` };
+  const names = new Set<string>();
+  const zoned = new Map<string, string>();
+  for (const [z, zone] of zones.entries()) {
+    const field = `zones[${z}]`;
+    if (zone.name.length < 1 || zone.name.length > 20) {
+      return { field, message: `${field}.name must be 1–20 characters` };
+    }
+    if (zone.name.toLowerCase() === STANDARD_ZONE) {
+      return { field, message: `${field}.name: "${STANDARD_ZONE}" is the zone of seats in no zone` };
+    }
+    if (names.has(zone.name)) return { field, message: `${field}.name "${zone.name}" is used twice` };
+    names.add(zone.name);
+    for (const seat of zone.seats) {
+      const where = `${field}: seat ${seat.row}-${seat.col}`;
+      if (!hasSeat(layout, seat)) return { field, message: `${where} is outside the grid or disabled` };
+      if (zoned.has(seatKey(seat))) {
+        return { field, message: `${where} is already in zone ${zoned.get(seatKey(seat))}` };
+      }
+      zoned.set(seatKey(seat), zone.name);
+    }
+  }
+  const paired = new Set<string>();
+  for (const [c, left] of couples.entries()) {
+    const field = `couples[${c}]`;
+    const right = { row: left.row, col: left.col + 1 };
+    if (!hasSeat(layout, left) || !hasSeat(layout, right)) {
+      return {
+        field,
+        message: `${field}: seats ${left.row}-${left.col} and ${right.row}-${right.col} must both be seats of the hall`,
+      };
+    }
+    if ((zoned.get(seatKey(left)) ?? STANDARD_ZONE) !== (zoned.get(seatKey(right)) ?? STANDARD_ZONE)) {
+      return { field, message: `${field}: both seats of a pair must be in one zone` };
+    }
+    if (paired.has(seatKey(left)) || paired.has(seatKey(right))) {
+      return { field, message: `${field}: a seat is in two pairs` };
+    }
+    paired.add(seatKey(left));
+    paired.add(seatKey(right));
+  }
+  return null;
+}

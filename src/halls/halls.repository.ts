@@ -4,8 +4,11 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner';
 import { Hall } from './entities/hall.entity';
 
-export type NewHall = Pick<Hall, 'cinemaId' | 'name' | 'rows' | 'cols' | 'disabledSeats' | 'seatCount' | 'description'>;
-export type HallChanges = Partial<Pick<Hall, 'name' | 'rows' | 'cols' | 'disabledSeats' | 'seatCount' | 'description'>>;
+export type NewHall = Pick<
+  Hall,
+  'cinemaId' | 'name' | 'rows' | 'cols' | 'disabledSeats' | 'seatCount' | 'description' | 'zones' | 'couples'
+>;
+export type HallChanges = Partial<Omit<NewHall, 'cinemaId'>>;
 
 @Injectable()
 export class HallsRepository {

@@ -10,21 +10,49 @@ import { TransactionRunner } from '../database/transaction-runner';
 import { HallDto, toHallDto } from './dto/hall.dto';
 import { CreateHallDto, HallListQueryDto, UpdateHallDto } from './dto/hall-request.dto';
 import { Hall } from './entities/hall.entity';
-import { HallLayout, hasSeat, layoutProblem, nextLayout, sameLayout, seatCountOf } from './hall-layout';
+import {
+  HallLayout,
+  HallSeatingPlan,
+  HallZone,
+  hasSeat,
+  layoutProblem,
+  nextLayout,
+  sameLayout,
+  SeatPosition,
+  seatCountOf,
+  seatingProblem,
+} from './hall-layout';
 import { HallShowtimes } from './hall-showtimes';
 import { HallChanges, HallsRepository, NewHall } from './halls.repository';
 
 /** A hall as scheduling sees it: its cinema, and the seats a showtime in it puts on sale. */
-export type HallSeating = Pick<Hall, 'id' | 'cinemaId' | 'seatCount'>;
+export type HallSeating = Pick<
+  Hall,
+  'id' | 'cinemaId' | 'seatCount' | 'rows' | 'cols' | 'disabledSeats' | 'zones' | 'couples'
+>;
 
-/** A hall to create: the seat count follows from its layout. */
-export type HallPlan = Omit<NewHall, 'seatCount'>;
+/** A hall to create: the seat count follows from its layout; no zones or couples unless given. */
+export type HallPlan = Omit<NewHall, 'seatCount' | 'zones' | 'couples'> & Partial<Pick<NewHall, 'zones' | 'couples'>>;
 
 function assertValidLayout(layout: HallLayout): void {
   const problem = layoutProblem(layout);
   if (problem) {
     throw new AppException(ResultCode.InvalidParams, problem, [{ field: 'disabledSeats', message: problem }]);
   }
+}
+
+/** Zones and couples must fit the layout (CONTRACT 13): 1002 naming the field that does not. */
+function assertValidSeating(layout: HallLayout, plan: HallSeatingPlan): void {
+  const problem = seatingProblem(layout, plan);
+  if (problem) throw new AppException(ResultCode.InvalidParams, problem.message, [problem]);
+}
+
+/** Request zones and seats (DTO instances) as plain data. */
+function seatingOf(zones: HallZone[], couples: SeatPosition[]): HallSeatingPlan {
+  return {
+    zones: zones.map((zone) => ({ name: zone.name, seats: zone.seats.map(({ row, col }) => ({ row, col })) })),
+    couples: couples.map(({ row, col }) => ({ row, col })),
+  };
 }
 
 @Injectable()
@@ -45,6 +73,7 @@ export class HallsService {
       cols: dto.cols,
       disabledSeats: dto.disabledSeats ?? [],
       description: dto.description ?? null,
+      ...seatingOf(dto.zones ?? [], dto.couples ?? []),
     });
     return toHallDto(await this.withUniqueName(() => this.runner.run((manager) => this.halls.insert(manager, hall))));
   }
@@ -88,8 +117,13 @@ export class HallsService {
         if (!hall) throw new AppException(ResultCode.NotFound, 'hall not found');
         const layout = nextLayout(hall, dto);
         assertValidLayout(layout);
+        // Zones and couples sent replace the old; kept ones must still fit a changed layout.
+        const seating = seatingOf(dto.zones ?? hall.zones ?? [], dto.couples ?? hall.couples ?? []);
+        assertValidSeating(layout, seating);
         const changes: HallChanges = { name: dto.name ?? hall.name };
         if (dto.description !== undefined) changes.description = dto.description;
+        if (dto.zones !== undefined) changes.zones = seating.zones;
+        if (dto.couples !== undefined) changes.couples = seating.couples;
         if (!sameLayout(hall, layout)) {
           const now = new Date();
           const seatCount = seatCountOf(layout);
@@ -149,6 +183,7 @@ export class HallsService {
 /** A checked layout with its seat count; request seats (DTO instances) become plain { row, col }. */
 function laidOut(plan: HallPlan): NewHall {
   assertValidLayout(plan);
+  assertValidSeating(plan, { zones: plan.zones ?? [], couples: plan.couples ?? [] });
   const disabledSeats = plan.disabledSeats.map(({ row, col }) => ({ row, col }));
-  return { ...plan, disabledSeats, seatCount: seatCountOf(plan) };
+  return { ...plan, disabledSeats, zones: plan.zones ?? [], couples: plan.couples ?? [], seatCount: seatCountOf(plan) };
 }

@@ -1,8 +1,9 @@
 import type { CinemaStatus } from '../catalog/dto/cinema.dto';
-import type { SeatPosition } from '../halls/hall-layout';
+import type { HallZone, SeatPosition } from '../halls/hall-layout';
+import type { ShowtimePricing } from './showtime-pricing';
 
 /** What ticketing needs to know about a showtime to sell its seats, read in one query. */
-export interface SaleContext {
+export interface SaleContext extends ShowtimePricing {
   scheduleId: number;
   startsAt: Date;
   priceCents: number;
@@ -16,4 +17,9 @@ export interface SaleContext {
   rows: number;
   cols: number;
   disabledSeats: SeatPosition[];
+  movieId: number;
+  zones: HallZone[];
+  couples: SeatPosition[];
+  /** the cinema refuses holds that leave a single empty seat (2013) */
+  noSingleSeatGap: boolean;
 }

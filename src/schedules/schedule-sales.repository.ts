@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CinemaStatus } from '../catalog/dto/cinema.dto';
-import type { SeatPosition } from '../halls/hall-layout';
+import type { HallZone, SeatPosition } from '../halls/hall-layout';
+import type { TicketType } from './entities/schedule.entity';
 import { instantOf, runStatement } from '../database/raw-sql';
 import { readStatement, Statement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
@@ -22,6 +23,12 @@ interface SaleContextRow {
   hall_rows: number | string;
   hall_cols: number | string;
   disabled_seats: string | null;
+  zones: string | null;
+  couples: string | null;
+  zone_prices: string | null;
+  ticket_types: string | null;
+  no_single_seat_gap: unknown;
+  movie_id: number | string;
 }
 
 /** The sale path's statements on `schedules`: its row lock, its sale context, its seat version and sold count. */
@@ -78,7 +85,9 @@ function saleContextStatement(scheduleId: number): Statement<SaleContext | null>
     `SELECT s.id AS schedule_id, s.starts_at AS starts_at, s.price_cents AS price_cents, m.title AS movie_title,
               s.cinema_id AS cinema_id, c.name AS cinema_name, c.owner_id AS cinema_owner_id, c.status AS cinema_status,
               s.hall_id AS hall_id, h.name AS hall_name, h.rows AS hall_rows, h.cols AS hall_cols,
-              h.disabled_seats AS disabled_seats
+              h.disabled_seats AS disabled_seats, h.zones AS zones, h.couples AS couples,
+              s.zone_prices AS zone_prices, s.ticket_types AS ticket_types, s.movie_id AS movie_id,
+              c.no_single_seat_gap AS no_single_seat_gap
          FROM schedules s
          INNER JOIN movies m ON m.id = s.movie_id
          INNER JOIN halls h ON h.id = s.hall_id
@@ -104,5 +113,11 @@ function saleContextOf(row: SaleContextRow): SaleContext {
     rows: Number(row.hall_rows),
     cols: Number(row.hall_cols),
     disabledSeats: row.disabled_seats ? (JSON.parse(row.disabled_seats) as SeatPosition[]) : [],
+    movieId: Number(row.movie_id),
+    zones: row.zones ? (JSON.parse(row.zones) as HallZone[]) : [],
+    couples: row.couples ? (JSON.parse(row.couples) as SeatPosition[]) : [],
+    zonePrices: row.zone_prices ? (JSON.parse(row.zone_prices) as Record<string, number>) : {},
+    ticketTypes: row.ticket_types ? (JSON.parse(row.ticket_types) as TicketType[]) : [],
+    noSingleSeatGap: row.no_single_seat_gap === true || Number(row.no_single_seat_gap) === 1,
   };
 }

@@ -7,9 +7,13 @@ import { Schedule } from './entities/schedule.entity';
 export type NewSchedule = Pick<
   Schedule,
   'movieId' | 'hallId' | 'cinemaId' | 'startsAt' | 'endsAt' | 'showDate' | 'priceCents' | 'seatCount'
->;
+> &
+  Partial<Pick<Schedule, 'zonePrices' | 'ticketTypes'>>;
 export type ScheduleChanges = Partial<
-  Pick<Schedule, 'hallId' | 'startsAt' | 'endsAt' | 'showDate' | 'priceCents' | 'seatCount'>
+  Pick<
+    Schedule,
+    'hallId' | 'startsAt' | 'endsAt' | 'showDate' | 'priceCents' | 'seatCount' | 'zonePrices' | 'ticketTypes'
+  >
 >;
 
 const INSERT_CHUNK = 100;

@@ -12,7 +12,7 @@ import { SchedulesRepository } from './schedules.repository';
 import { SchedulesService } from './schedules.service';
 
 const owner: AuthUser = { id: 7, role: 'merchant', tokenId: 't', expiresAt: new Date(Date.now() + 60_000) };
-const hall = { id: 3, cinemaId: 5, seatCount: 40 };
+const hall = { id: 3, cinemaId: 5, seatCount: 40, rows: 5, cols: 8, disabledSeats: [], zones: null, couples: null };
 const movie = { id: 9, durationMinutes: 120, releaseDate: '2031-03-01', offDate: '2031-03-10' };
 const settings: Record<string, unknown> = { APP_TIMEZONE: 'Asia/Shanghai', CLEANING_MINUTES: 15 };
 

@@ -17,6 +17,7 @@ import { LiveClaims } from './live-claims';
 import { ScheduleViewsRepository } from './schedule-views.repository';
 import { NewSchedule, ScheduleChanges, SchedulesRepository } from './schedules.repository';
 import { clashBounds, hallFreeAt, ShowtimeSlot } from './showtime-slot';
+import { pricingProblem, ShowtimePricing } from './showtime-pricing';
 
 interface PlacedSlot extends ShowtimeSlot {
   showDate: string;
@@ -24,6 +25,29 @@ interface PlacedSlot extends ShowtimeSlot {
 
 const invalid = (field: string, message: string) =>
   new AppException(ResultCode.InvalidParams, `${field}: ${message}`, [{ field, message }]);
+
+/** The pricing a change leaves: what is sent replaces, what is not stays as `current` has it. */
+function pricingOf(
+  priceCents: number,
+  zonePrices: Record<string, number> | undefined,
+  ticketTypes: { name: string; discount: number }[] | undefined,
+  current?: Pick<Schedule, 'zonePrices' | 'ticketTypes'>,
+): ShowtimePricing {
+  return {
+    priceCents,
+    zonePrices: zonePrices
+      ? Object.fromEntries(Object.entries(zonePrices).map(([zone, yuan]) => [zone, yuanToCents(yuan)]))
+      : (current?.zonePrices ?? {}),
+    ticketTypes: ticketTypes
+      ? ticketTypes.map(({ name, discount }) => ({ name, discountCents: yuanToCents(discount) }))
+      : (current?.ticketTypes ?? []),
+  };
+}
+
+function assertPricingFits(hall: HallSeating, pricing: ShowtimePricing): void {
+  const problem = pricingProblem(hall, pricing);
+  if (problem) throw new AppException(ResultCode.InvalidParams, `${problem.field}: ${problem.message}`, [problem]);
+}
 
 /** Scheduling: creating, moving, repricing and deleting showtimes without clashes in a hall. */
 @Injectable()
@@ -49,12 +73,14 @@ export class SchedulesService {
       const lockedHall = await this.halls.lockActive(manager, hall.id);
       if (!lockedHall) throw new AppException(ResultCode.NotFound, 'hall not found');
       await this.assertHallFree(manager, lockedHall.id, slot);
+      const pricing = pricingOf(yuanToCents(dto.price), dto.zonePrices, dto.ticketTypes);
+      assertPricingFits(lockedHall, pricing);
       const id = await this.schedules.insert(manager, {
         movieId: movie.id,
         hallId: lockedHall.id,
         cinemaId: lockedHall.cinemaId,
         ...slot,
-        priceCents: yuanToCents(dto.price),
+        ...pricing,
         seatCount: lockedHall.seatCount,
       });
       return this.viewOf(manager, id);
@@ -66,19 +92,27 @@ export class SchedulesService {
     await this.access.requireManageable(user, current.cinemaId);
     const moving = dto.startsAt !== undefined || dto.hallId !== undefined;
     return this.runner.run(async (manager) => {
-      // Hall before showtime, the order scheduling locks them in.
-      const hall = moving ? await this.lockTargetHall(manager, dto.hallId ?? current.hallId, current) : null;
+      const repricing = dto.price !== undefined || dto.zonePrices !== undefined || dto.ticketTypes !== undefined;
+      // Hall before showtime, the order scheduling locks them in (prices are checked against the hall's zones).
+      const hall =
+        moving || repricing ? await this.lockTargetHall(manager, dto.hallId ?? current.hallId, current) : null;
       const schedule = await this.schedules.lockById(manager, id);
       if (!schedule) throw new AppException(ResultCode.NotFound, 'showtime not found');
       const changes: ScheduleChanges = {};
       if (dto.price !== undefined) changes.priceCents = yuanToCents(dto.price);
       const startsAt = dto.startsAt !== undefined ? new Date(dto.startsAt) : schedule.startsAt;
-      if (hall && (hall.id !== schedule.hallId || startsAt.getTime() !== schedule.startsAt.getTime())) {
+      if (moving && hall && (hall.id !== schedule.hallId || startsAt.getTime() !== schedule.startsAt.getTime())) {
         await this.assertNoSales(manager, schedule, 'moved to another time or hall');
         const movie = await this.movies.requireMovie(schedule.movieId, manager);
         const slot = this.placeSlot(movie, startsAt);
         await this.assertHallFree(manager, hall.id, slot, schedule.id);
         Object.assign(changes, slot, { hallId: hall.id, seatCount: hall.seatCount });
+      }
+      if ((repricing || moving) && hall) {
+        const pricing = pricingOf(changes.priceCents ?? schedule.priceCents, dto.zonePrices, dto.ticketTypes, schedule);
+        // Prices fit the hall the showtime will be in; later holds take them.
+        assertPricingFits(hall, pricing);
+        Object.assign(changes, pricing);
       }
       if (Object.keys(changes).length > 0) await this.schedules.update(manager, id, changes);
       return this.viewOf(manager, id);

@@ -5,14 +5,38 @@ import type { SeatPosition } from '../halls/hall-layout';
 import type { SaleContext } from '../schedules/schedule-sales.service';
 import { MAX_SEATS_PER_USER } from './dto/create-order.dto';
 import type { HeldClaim } from './seat-claims.repository';
+import type { OrderSeat } from './entities/order.entity';
+import { assertCouplesWhole, assertNoSingleGap, priceSeats, SeatChoice } from './hold-rules';
+import { voucherDiscount, voucherRefusal, VoucherTerms } from '../vouchers/voucher-rules';
 
 /** One hold waiting in its showtime's batch. */
 export interface HoldJob {
   user: AuthUser;
   scheduleId: number;
   /** Sorted, so that two holds of overlapping seats lock index entries in the same order. */
-  seats: SeatPosition[];
+  seats: SeatChoice[];
+  /** upper case */
+  voucherCode?: string;
 }
+
+/** An accepted hold: its seats priced, and the voucher's discount. */
+export interface Accepted {
+  seats: OrderSeat[];
+  /** the seats' prices less the discount */
+  amountCents: number;
+  discountCents: number;
+  voucher: VoucherTerms | null;
+}
+
+/** The vouchers a batch names, locked in its transaction, with their live uses (all, and per user). */
+export interface VoucherBook {
+  byCode: Map<string, VoucherTerms>;
+  uses: Map<number, number>;
+  /** by `${voucherId}:${userId}` */
+  usesByUser: Map<string, number>;
+}
+
+export const NO_VOUCHERS: VoucherBook = { byCode: new Map(), uses: new Map(), usesByUser: new Map() };
 
 export const isLive = (claim: HeldClaim, now: Date) =>
   claim.expiresAt === null || claim.expiresAt.getTime() > now.getTime();
@@ -26,7 +50,8 @@ export function decide(
   context: SaleContext | null,
   found: HeldClaim[],
   now: Date,
-): ('accepted' | { error: AppException })[] {
+  vouchers: VoucherBook = NO_VOUCHERS,
+): (Accepted | { error: AppException })[] {
   const live = found.filter((claim) => isLive(claim, now));
   const owned = new Map<number, number>();
   for (const claim of live) owned.set(claim.userId, (owned.get(claim.userId) ?? 0) + 1);
@@ -45,14 +70,38 @@ export function decide(
       }
       const clash = job.seats.filter((seat) => taken.has(seatKey(seat)));
       if (clash.length) throw seatsTaken(clash);
+      assertCouplesWhole(context, job.seats);
+      assertNoSingleGap(context, taken, job.seats);
+      const seats = priceSeats(context, job.seats);
+      const totalCents = seats.reduce((sum, seat) => sum + (seat.priceCents ?? 0), 0);
+      const voucher = job.voucherCode === undefined ? null : takeVoucher(vouchers, job, context, now);
+      const discountCents = voucher ? voucherDiscount(voucher, totalCents) : 0;
       owned.set(job.user.id, mine + job.seats.length);
       for (const seat of job.seats) taken.add(seatKey(seat));
-      return 'accepted';
+      return { seats, amountCents: totalCents - discountCents, discountCents, voucher };
     } catch (error) {
       if (error instanceof AppException) return { error };
       throw error;
     }
   });
+}
+
+/** The voucher if it applies to this hold (2012 saying why not); its use is counted for the holds after it. */
+function takeVoucher(book: VoucherBook, job: HoldJob, context: SaleContext, now: Date): VoucherTerms {
+  const voucher = book.byCode.get(job.voucherCode!);
+  const userKey = `${voucher?.id}:${job.user.id}`;
+  const refusal = voucherRefusal(voucher, {
+    cinemaId: context.cinemaId,
+    movieId: context.movieId,
+    seatCount: job.seats.length,
+    now,
+    uses: (voucher && book.uses.get(voucher.id)) ?? 0,
+    usesByUser: book.usesByUser.get(userKey) ?? 0,
+  });
+  if (refusal || !voucher) throw new AppException(ResultCode.VoucherNotApplicable, refusal ?? 'unknown voucher code');
+  book.uses.set(voucher.id, (book.uses.get(voucher.id) ?? 0) + 1);
+  book.usesByUser.set(userKey, (book.usesByUser.get(userKey) ?? 0) + 1);
+  return voucher;
 }
 
 export function uniqueSeats(seats: SeatPosition[]): SeatPosition[] {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { SeatPosition } from '../halls/hall-layout';
 import type { OrderShowtime } from './dto/order.dto';
 import { Order, OrderSeat } from './entities/order.entity';
 import type { OrderStatus } from './order-status';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PREVIOUS_INSERT_ID, readStatement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
-import type { SeatPosition } from '../halls/hall-layout';
 import type { Order, OrderSeat } from './entities/order.entity';
 import { claimsInsert } from './seat-claims.repository';
 
@@ -94,6 +93,33 @@ export class OrdersRepository {
     const forUpdate = tx.isMysql ? ' FOR UPDATE' : '';
     const sql = `SELECT id FROM orders WHERE id = :id AND status = 'pending' AND expires_at > :now${forUpdate}`;
     return (await tx.send(readStatement(sql, { id, now }))).length > 0;
+  }
+
+  /**
+   * The live uses of these vouchers (orders carrying them that are pending before `expiresAt`, or
+   * paid): in all, and by `${voucherId}:${userId}`. The caller has locked the vouchers' rows.
+   */
+  async voucherUses(
+    tx: Transaction,
+    voucherIds: number[],
+    now: Date,
+  ): Promise<{ uses: Map<number, number>; usesByUser: Map<string, number> }> {
+    const rows = await tx.send(
+      readStatement<{ voucher_id: unknown; user_id: unknown; n: unknown }>(
+        `SELECT voucher_id, user_id, COUNT(*) AS n FROM orders
+          WHERE voucher_id IN (:...voucherIds) AND (status = 'paid' OR (status = 'pending' AND expires_at > :now))
+          GROUP BY voucher_id, user_id`,
+        { voucherIds, now },
+      ),
+    );
+    const uses = new Map<number, number>();
+    const usesByUser = new Map<string, number>();
+    for (const row of rows) {
+      const voucherId = Number(row.voucher_id);
+      uses.set(voucherId, (uses.get(voucherId) ?? 0) + Number(row.n));
+      usesByUser.set(`${voucherId}:${Number(row.user_id)}`, Number(row.n));
+    }
+    return { uses, usesByUser };
   }
 
   /** pending and live → cancelled. */

@@ -70,6 +70,11 @@ export class SeatClaimsRepository {
     return tx.send(readStatement(parts.join(' UNION '), params, toClaims));
   }
 
+  /** Every claim in these rows of the showtime: the single-seat-gap rule judges whole rows. */
+  inRows(tx: Transaction, scheduleId: number, rows: number[]): Promise<HeldClaim[]> {
+    return tx.send(readStatement(`${CLAIM_COLUMNS} AND seat_row IN (:...rows)`, { scheduleId, rows }, toClaims));
+  }
+
   async insert(tx: Transaction, claim: Parameters<typeof claimsInsert>[0], seats: SeatPosition[]): Promise<void> {
     await tx.send(claimsInsert(claim, seats));
   }

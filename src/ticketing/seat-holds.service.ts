@@ -9,9 +9,11 @@ import { SeatEventsService } from '../live-seats/seat-events.service';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
-import { decide, HoldJob, isLive, seatKey, seatsTaken, uniqueSeats } from './hold-decisions';
+import { decide, HoldJob, isLive, NO_VOUCHERS, seatKey, seatsTaken, uniqueSeats, VoucherBook } from './hold-decisions';
+import { HeldClaim, SeatClaimsRepository } from './seat-claims.repository';
+import { normalizeVoucherCode } from '../vouchers/voucher-rules';
+import { VoucherHoldsService } from '../vouchers/voucher-holds.service';
 import { OrdersRepository } from './orders.repository';
-import { SeatClaimsRepository } from './seat-claims.repository';
 
 /**
  * A batch reads its claims with one lookup per seat (a UNION): 32 holds of at most 6 seats each stay
@@ -34,14 +36,18 @@ export class SeatHoldsService {
     private readonly claims: SeatClaimsRepository,
     private readonly config: ConfigService<EnvironmentVariables, true>,
     private readonly seatEvents: SeatEventsService,
+    private readonly vouchers: VoucherHoldsService,
   ) {
     this.holds = sales.perShowtime((tx, jobs) => this.holdTogether(tx, jobs), { maxBatch: HOLDS_PER_BATCH });
   }
 
   hold(user: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
     // Sorted, so that two holds of overlapping seats lock index entries in the same order.
-    const seats = [...dto.seats].sort((a, b) => a.row - b.row || a.col - b.col).map(({ row, col }) => ({ row, col }));
-    return this.holds.run(dto.scheduleId, { user, scheduleId: dto.scheduleId, seats });
+    const seats = [...dto.seats]
+      .sort((a, b) => a.row - b.row || a.col - b.col)
+      .map(({ row, col, ticketType }) => (ticketType === undefined ? { row, col } : { row, col, ticketType }));
+    const voucherCode = dto.voucherCode === undefined ? undefined : normalizeVoucherCode(dto.voucherCode);
+    return this.holds.run(dto.scheduleId, { user, scheduleId: dto.scheduleId, seats, voucherCode });
   }
 
   /**
@@ -62,12 +68,18 @@ export class SeatHoldsService {
         uniqueSeats(jobs.flatMap((job) => job.seats)),
       ),
     ]);
-    const decisions = decide(jobs, show, found, now);
-    const accepted = jobs.filter((_, i) => decisions[i] === 'accepted');
+    // A cinema with the single-seat-gap rule judges whole rows; a batch naming vouchers locks them.
+    const inRows = show?.noSingleSeatGap ? await this.claims.inRows(tx, scheduleId, rowsOf(jobs)) : [];
+    const vouchers = show ? await this.vouchersOf(tx, jobs, now) : NO_VOUCHERS;
+    const decisions = decide(jobs, show, uniqueClaims([...found, ...inRows]), now, vouchers);
+    const accepted = jobs.flatMap((job, i) => {
+      const decision = decisions[i];
+      return 'seats' in decision ? [{ job, decision }] : [];
+    });
     if (!show || !accepted.length) return decisions as Outcome<OrderDto>[];
 
     const expiresAt = new Date(now.getTime() + this.config.get('ORDER_HOLD_SECONDS', { infer: true }) * 1000);
-    const wanted = new Set(accepted.flatMap((job) => job.seats.map(seatKey)));
+    const wanted = new Set(accepted.flatMap(({ job }) => job.seats.map(seatKey)));
     const lapsed = found.filter((claim) => !isLive(claim, now) && wanted.has(seatKey(claim)));
     const [, orders, version] = await Promise.all([
       // A lapsed hold blocks nothing, but its row still holds the seat's unique key: it goes first.
@@ -76,17 +88,17 @@ export class SeatHoldsService {
         lapsed.map((claim) => claim.id),
       ),
       Promise.all(
-        accepted.map((job) =>
+        accepted.map(({ job, decision }) =>
           this.orders
             .insertHeld(tx, {
               userId: job.user.id,
               scheduleId,
-              seats: job.seats,
+              seats: decision.seats,
               unitPriceCents: show.priceCents,
-              amountCents: show.priceCents * job.seats.length,
-              discountCents: 0,
-              voucherId: null,
-              voucherCode: null,
+              amountCents: decision.amountCents,
+              discountCents: decision.discountCents,
+              voucherId: decision.voucher?.id ?? null,
+              voucherCode: decision.voucher?.code ?? null,
               expiresAt,
               createdAt: now,
             })
@@ -99,13 +111,37 @@ export class SeatHoldsService {
       ),
       this.schedules.recordSeatChange(tx, scheduleId),
     ]);
-    const held = accepted.flatMap((job) => job.seats.map((seat) => ({ ...seat, status: 'held' as const })));
+    const held = accepted.flatMap(({ job }) =>
+      job.seats.map(({ row, col }) => ({ row, col, status: 'held' as const })),
+    );
     this.seatEvents.publishAfterCommit(tx, scheduleId, version, held);
 
-    const placed = new Map(accepted.map((job, i) => [job, orders[i]]));
+    const placed = new Map(accepted.map(({ job }, i) => [job, orders[i]]));
     return jobs.map((job, i) => {
       const order = placed.get(job);
       return order ? { value: toOrderDto(order, show, { isOwner: true, now }) } : (decisions[i] as Outcome<OrderDto>);
     });
   }
+
+  /** The vouchers the batch names, their rows written first (see VoucherHoldsService), with their live uses. */
+  private async vouchersOf(tx: Transaction, jobs: HoldJob[], now: Date): Promise<VoucherBook> {
+    const codes = jobs.flatMap((job) => (job.voucherCode === undefined ? [] : [job.voucherCode]));
+    if (!codes.length) return NO_VOUCHERS;
+    const vouchers = await this.vouchers.lockForUse(tx, codes);
+    if (!vouchers.length) return { ...NO_VOUCHERS, byCode: new Map() };
+    const { uses, usesByUser } = await this.orders.voucherUses(
+      tx,
+      vouchers.map((voucher) => voucher.id),
+      now,
+    );
+    return { byCode: new Map(vouchers.map((voucher) => [voucher.code, voucher])), uses, usesByUser };
+  }
+}
+
+function rowsOf(jobs: HoldJob[]): number[] {
+  return [...new Set(jobs.flatMap((job) => job.seats.map((seat) => seat.row)))];
+}
+
+function uniqueClaims(claims: HeldClaim[]): HeldClaim[] {
+  return [...new Map(claims.map((claim) => [claim.id, claim])).values()];
 }

@@ -7,6 +7,7 @@ const stamp = (over: Partial<SeatMapStamp> = {}): SeatMapStamp => ({
   rows: 2,
   cols: 2,
   disabledSeats: '[]',
+  pricing: '\u0000\u0000\u0000',
   ...over,
 });
 const map = (text = 'x', validUntil = Infinity) => ({ body: Buffer.from(text), validUntil });

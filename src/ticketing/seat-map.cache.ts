@@ -77,6 +77,7 @@ export function sameStamp(a: SeatMapStamp, b: SeatMapStamp): boolean {
     a.priceCents === b.priceCents &&
     a.rows === b.rows &&
     a.cols === b.cols &&
-    a.disabledSeats === b.disabledSeats
+    a.disabledSeats === b.disabledSeats &&
+    a.pricing === b.pricing
   );
 }

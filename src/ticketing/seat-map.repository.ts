@@ -12,6 +12,11 @@ export interface SeatMapStamp {
   cols: number;
   /** The hall's `disabled_seats` column as stored (JSON text): compared as text, parsed only on a rebuild. */
   disabledSeats: string;
+  /**
+   * The hall's zones and couples and the showtime's zone prices and ticket types, as stored (JSON
+   * text, NUL-separated): compared as text, parsed only on a rebuild.
+   */
+  pricing: string;
 }
 
 export interface SeatMapClaim {
@@ -35,7 +40,8 @@ export class SeatMapRepository {
       this.dataSource.manager,
       readStatement<Record<string, unknown>, Map<number, SeatMapStamp>>(
         'SELECT s.id AS id, s.seat_version AS version, s.price_cents AS price_cents, h.rows AS hall_rows, ' +
-          'h.cols AS hall_cols, h.disabled_seats AS disabled_seats ' +
+          'h.cols AS hall_cols, h.disabled_seats AS disabled_seats, h.zones AS zones, h.couples AS couples, ' +
+          's.zone_prices AS zone_prices, s.ticket_types AS ticket_types ' +
           'FROM schedules s INNER JOIN halls h ON h.id = s.hall_id WHERE s.id IN (:...scheduleIds)',
         { scheduleIds },
         (rows) =>
@@ -48,6 +54,9 @@ export class SeatMapRepository {
                 rows: Number(row.hall_rows),
                 cols: Number(row.hall_cols),
                 disabledSeats: String(row.disabled_seats),
+                pricing: [row.zones, row.couples, row.zone_prices, row.ticket_types]
+                  .map((json) => (typeof json === 'string' ? json : ''))
+                  .join('\u0000'),
               },
             ]),
           ),

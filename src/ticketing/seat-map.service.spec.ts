@@ -8,6 +8,7 @@ const stamp = (version: number): SeatMapStamp => ({
   rows: 2,
   cols: 3,
   disabledSeats: '[]',
+  pricing: '\u0000\u0000\u0000',
 });
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

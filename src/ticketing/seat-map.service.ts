@@ -5,7 +5,9 @@ import { AppException } from '../common/app.exception';
 import { Envelope, RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
 import { centsToYuan } from '../common/time';
-import type { SeatPosition } from '../halls/hall-layout';
+import { HallZone, pairBySeat, SeatPosition, seatPositionKey, STANDARD_ZONE, zoneBySeat } from '../halls/hall-layout';
+import { ticketTypesDto } from '../schedules/dto/showtime.dto';
+import { TicketType, zonePriceCents, zonesWithSeats } from '../schedules/showtime-pricing';
 import { SeatMapDto, SeatStatus } from './dto/seat-map.dto';
 import { CachedMap, SeatMapCache, sameStamp } from './seat-map.cache';
 import { SeatMapRepository, SeatMapStamp } from './seat-map.repository';
@@ -102,12 +104,32 @@ export class SeatMapService {
       if (expiresAt !== undefined) validUntil = Math.min(validUntil, expiresAt);
       if (inGrid(claim.row, claim.col)) status[at(claim.row, claim.col)] = expiresAt === undefined ? 'sold' : 'held';
     }
+    const [zones, couples, zonePrices, ticketTypes] = stamp.pricing
+      .split('\u0000')
+      .map((json) => (json ? (JSON.parse(json) as unknown) : null)) as [
+      HallZone[] | null,
+      SeatPosition[] | null,
+      Record<string, number> | null,
+      TicketType[] | null,
+    ];
+    const pricing = { priceCents: stamp.priceCents, zonePrices: zonePrices ?? {}, ticketTypes: ticketTypes ?? [] };
+    const zoneOf = zoneBySeat(zones ?? []);
+    const pairs = pairBySeat(couples ?? []);
+    const hall = { rows, cols, disabledSeats: disabled, zones };
     const data: SeatMapDto = {
       scheduleId,
       rows,
       cols,
       price: centsToYuan(stamp.priceCents),
-      seats: status.map((s, i) => ({ row: Math.floor(i / cols) + 1, col: (i % cols) + 1, status: s })),
+      seats: status.map((s, i) => {
+        const seat = { row: Math.floor(i / cols) + 1, col: (i % cols) + 1 };
+        const key = seatPositionKey(seat);
+        const zone = zoneOf.get(key) ?? STANDARD_ZONE;
+        const price = centsToYuan(zonePriceCents(pricing, zone));
+        return { ...seat, status: s, zone, price, pair: pairs.get(key) ?? null };
+      }),
+      zones: zonesWithSeats(hall).map((name) => ({ name, price: centsToYuan(zonePriceCents(pricing, name)) })),
+      ticketTypes: ticketTypesDto(pricing.ticketTypes),
     };
     const { code, msg } = ResultCode.Success;
     const body = Buffer.from(JSON.stringify({ code, msg, data } satisfies Envelope<SeatMapDto>));

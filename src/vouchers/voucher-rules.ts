@@ -46,7 +46,9 @@ export function voucherRefusal(voucher: VoucherTerms | undefined, use: VoucherUs
   if (voucher.cinemaId !== null && voucher.cinemaId !== use.cinemaId) {
     return `voucher ${voucher.code} is for another cinema`;
   }
-  if (voucher.movieId !== null && voucher.movieId !== use.movieId) return `voucher ${voucher.code} is for another movie`;
+  if (voucher.movieId !== null && voucher.movieId !== use.movieId) {
+    return `voucher ${voucher.code} is for another movie`;
+  }
   if (use.seatCount < voucher.minSeats) {
     return `voucher ${voucher.code} needs at least ${voucher.minSeats} seats in the order`;
   }

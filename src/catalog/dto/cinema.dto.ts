@@ -1,6 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { centsToYuan } from '../../common/time';
 import type { Cinema, CinemaStatus } from '../entities/cinema.entity';
@@ -97,6 +108,11 @@ export class UpdateCinemaDto {
   @MaxLength(100)
   paymentAccount?: string | null;
 
+  /** refuse a hold that would leave a single empty seat between taken ones in a row (2013) */
+  @IsOptional()
+  @IsBoolean()
+  noSingleSeatGap?: boolean;
+
   /** admin only: a suspended or expired cinema is hidden from the public and sells nothing */
   @ApiProperty({ enum: CINEMA_STATUSES, required: false })
   @IfPresent()
@@ -126,6 +142,8 @@ export class CinemaDto {
   description!: string | null;
   contactName!: string | null;
   contactPhone!: string | null;
+  /** holds may not leave a single empty seat between taken ones in a row (2013) */
+  noSingleSeatGap!: boolean;
   createdAt!: string;
   /** owner and admins only */
   ownerId?: number | null;
@@ -165,6 +183,7 @@ export function toCinemaDto(cinema: Cinema, managed: boolean): CinemaDto {
     description: cinema.description,
     contactName: cinema.contactName,
     contactPhone: cinema.contactPhone,
+    noSingleSeatGap: cinema.noSingleSeatGap,
     createdAt: cinema.createdAt.toISOString(),
   };
   if (managed) {

@@ -13,6 +13,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
+import { MAX_ZONES } from '../hall-layout';
+
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const MAX_GRID = 50;
@@ -29,6 +31,21 @@ export class SeatPositionInput {
   @Min(1)
   @Max(MAX_GRID)
   col!: number;
+}
+
+export class HallZoneInput {
+  /** 1–20 characters, unique in the hall, not `standard` (the zone of seats in no zone) */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 20)
+  name!: string;
+
+  /** the zone's seats: inside the grid, not disabled, each in at most one zone */
+  @IsArray()
+  @ArrayMaxSize(MAX_GRID * MAX_GRID)
+  @ValidateNested({ each: true })
+  @Type(() => SeatPositionInput)
+  seats!: SeatPositionInput[];
 }
 
 export class CreateHallDto {
@@ -67,6 +84,22 @@ export class CreateHallDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
+
+  /** Named zones (at most 10), priced per showtime; seats in no zone are in zone `standard`. On PATCH, replaces them. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ZONES)
+  @ValidateNested({ each: true })
+  @Type(() => HallZoneInput)
+  zones?: HallZoneInput[];
+
+  /** Couple seats: each the left seat of a pair with (row, col + 1), sold together; both in one zone. On PATCH, replaces them. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize((MAX_GRID * MAX_GRID) / 2)
+  @ValidateNested({ each: true })
+  @Type(() => SeatPositionInput)
+  couples?: SeatPositionInput[];
 }
 
 /** Everything but `cinemaId`: a hall does not move to another cinema (sending it answers 1002). */

@@ -9,6 +9,12 @@ export class SeatPositionDto {
   col!: number;
 }
 
+export class HallZoneDto {
+  name!: string;
+  @ApiProperty({ type: [SeatPositionDto] })
+  seats!: SeatPositionDto[];
+}
+
 export class HallDto {
   id!: number;
   cinemaId!: number;
@@ -27,6 +33,14 @@ export class HallDto {
 
   @ApiProperty({ type: String, nullable: true })
   description!: string | null;
+
+  /** named zones only; every other seat is in zone `standard` */
+  @ApiProperty({ type: [HallZoneDto] })
+  zones!: HallZoneDto[];
+
+  /** the left seats of couple pairs, each sold with (row, col + 1) */
+  @ApiProperty({ type: [SeatPositionDto] })
+  couples!: SeatPositionDto[];
 }
 
 export function toHallDto(hall: Hall): HallDto {
@@ -39,5 +53,10 @@ export function toHallDto(hall: Hall): HallDto {
     seatCount: hall.seatCount,
     disabledSeats: hall.disabledSeats.map(({ row, col }) => ({ row, col })),
     description: hall.description,
+    zones: (hall.zones ?? []).map((zone) => ({
+      name: zone.name,
+      seats: zone.seats.map(({ row, col }) => ({ row, col })),
+    })),
+    couples: (hall.couples ?? []).map(({ row, col }) => ({ row, col })),
   };
 }

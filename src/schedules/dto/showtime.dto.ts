@@ -1,5 +1,12 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToYuan } from '../../common/time';
 import type { Schedule } from '../entities/schedule.entity';
+
+export class TicketTypeDto {
+  name!: string;
+  /** yuan off a seat's zone price */
+  discount!: number;
+}
 
 export class ShowtimeDto {
   id!: number;
@@ -19,6 +26,20 @@ export class ShowtimeDto {
   seatCount!: number;
   /** seats of paid orders */
   soldCount!: number;
+  /** yuan per named zone of the hall that has its own price (`{}` when none) */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { VIP: 80 } })
+  zonePrices!: Record<string, number>;
+  /** ticket types and their discount in yuan off a seat's zone price (`[]` when none) */
+  @ApiProperty({ type: [TicketTypeDto] })
+  ticketTypes!: TicketTypeDto[];
+}
+
+export function zonePricesDto(zonePrices: Record<string, number> | null): Record<string, number> {
+  return Object.fromEntries(Object.entries(zonePrices ?? {}).map(([zone, cents]) => [zone, centsToYuan(cents)]));
+}
+
+export function ticketTypesDto(types: { name: string; discountCents: number }[] | null): TicketTypeDto[] {
+  return (types ?? []).map((type) => ({ name: type.name, discount: centsToYuan(type.discountCents) }));
 }
 
 /** A schedule read with its movie, hall and cinema joined (see ScheduleViewsRepository). */
@@ -46,5 +67,7 @@ export function toShowtimeDto(view: ScheduleView): ShowtimeDto {
     price: centsToYuan(view.priceCents),
     seatCount: view.seatCount,
     soldCount: view.soldCount,
+    zonePrices: zonePricesDto(view.zonePrices),
+    ticketTypes: ticketTypesDto(view.ticketTypes),
   };
 }

@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { hasExactKeys, isIntBetween, registerFastPath } from '../../common/fast-validation';
 
@@ -19,6 +31,12 @@ export class SeatChoiceDto {
   @Min(1)
   @Max(50)
   col!: number;
+
+  /** one of the showtime's ticket types (student, child...); none: full price */
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  ticketType?: string;
 }
 
 export class CreateOrderDto {
@@ -38,6 +56,12 @@ export class CreateOrderDto {
   @ValidateNested({ each: true })
   @Type(() => SeatChoiceDto)
   seats!: SeatChoiceDto[];
+
+  /** a voucher code, in any case */
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  voucherCode?: string;
 }
 
 // POST /orders is the rush's hottest write: a well-formed hold skips the full validation.

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { centsToYuan } from '../../common/time';
+import { STANDARD_ZONE } from '../../halls/hall-layout';
 import type { Order } from '../entities/order.entity';
 import { effectiveStatus, ORDER_STATUSES, type OrderStatus } from '../order-status';
 import { PaymentDto, toPaymentDto } from '../../payments/dto/payment.dto';
@@ -8,6 +9,14 @@ import type { PaymentRecord } from '../../payments/payment-records.service';
 export class OrderSeatDto {
   row!: number;
   col!: number;
+  /** the seat's zone when held (`standard` for seats in no named zone) */
+  zone!: string;
+  /** the ticket type it was sold as, or null (full price) */
+  @ApiProperty({ type: String, nullable: true })
+  ticketType!: string | null;
+  /** the seat's price in yuan: its zone's price less its ticket type's discount */
+  @ApiProperty({ example: 45.5 })
+  price!: number;
 }
 
 export class OrderDto {
@@ -21,9 +30,15 @@ export class OrderDto {
   startsAt!: string;
   @ApiProperty({ type: [OrderSeatDto] })
   seats!: OrderSeatDto[];
-  /** seats × the price at hold time, in yuan */
+  /** the seats' prices at hold time less the voucher's discount, in yuan (at least 0.01) */
   @ApiProperty({ example: 91 })
   amount!: number;
+  /** what the voucher took off, in yuan; 0 without one */
+  @ApiProperty({ example: 0 })
+  discount!: number;
+  /** the voucher the order carries, or null */
+  @ApiProperty({ type: String, nullable: true })
+  voucherCode!: string | null;
   /** a pending order past `expiresAt` reads as `expired` */
   @ApiProperty({ enum: ORDER_STATUSES })
   status!: OrderStatus;
@@ -63,8 +78,16 @@ export function toOrderDto(
     cinemaName: show.cinemaName,
     hallName: show.hallName,
     startsAt: show.startsAt.toISOString(),
-    seats: order.seats.map(({ row, col }) => ({ row, col })),
+    seats: order.seats.map((seat) => ({
+      row: seat.row,
+      col: seat.col,
+      zone: seat.zone ?? STANDARD_ZONE,
+      ticketType: seat.ticketType ?? null,
+      price: centsToYuan(seat.priceCents ?? order.unitPriceCents),
+    })),
     amount: centsToYuan(order.amountCents),
+    discount: centsToYuan(order.discountCents),
+    voucherCode: order.voucherCode,
     status,
     expiresAt: order.expiresAt.toISOString(),
     paidAt: order.paidAt?.toISOString() ?? null,
