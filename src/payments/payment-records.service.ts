@@ -120,6 +120,11 @@ export class PaymentRecordsService {
     return this.many(`order_id = :orderId ORDER BY id`, { orderId }, tx);
   }
 
+  /** The orders' attempts still open at a provider, in the caller's transaction. */
+  openOf(tx: Transaction, orderIds: number[]): Promise<PaymentRecord[]> {
+    return this.many(`order_id IN (:...orderIds) AND status = 'pending'`, { orderIds }, tx);
+  }
+
   /** Each order's latest attempt (the one opened last), for order lists. */
   async latestOf(orderIds: number[]): Promise<Map<number, PaymentRecord>> {
     if (!orderIds.length) return new Map();

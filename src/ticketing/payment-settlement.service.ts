@@ -19,8 +19,8 @@ export type Settle =
   | { view: OrderView; channel: string; payment: PaymentRecord; providerTradeNo: string };
 
 export type Settlement =
-  /** The order is paid now, by this payment. */
-  | { kind: 'sold'; order: Order; payment: PaymentRecord }
+  /** The order is paid now, by this payment; `others` are its attempts still open, to be closed. */
+  | { kind: 'sold'; order: Order; payment: PaymentRecord; others: PaymentRecord[] }
   /** This payment was settled before (a repeated notification, a racing query): nothing changed. */
   | { kind: 'settled-before' }
   /** The order could not be sold any more: this payment's money goes back (recorded, then asked of the provider). */
@@ -56,7 +56,7 @@ export class PaymentSettlementService {
   /** Settles, then (after the commit) closes the order's other open attempts and sends a refund decided here. */
   async settle(job: Settle): Promise<Settlement> {
     const settlement = await this.batches.run(job.view.order.scheduleId, job);
-    if (settlement.kind === 'sold') await this.followUps.closeOthers(settlement.order.id, settlement.payment.id);
+    if (settlement.kind === 'sold' && settlement.others.length) await this.followUps.closeAll(settlement.others);
     if (settlement.kind === 'refunding') await this.followUps.sendRefund(settlement.payment);
     return settlement;
   }
@@ -89,13 +89,31 @@ export class PaymentSettlementService {
     for (const [i, job] of jobs.entries()) {
       settlements.push(await this.settleOne(tx, job, { claimed: claimed[i], paid: paid[i], fields: fields[i] }));
     }
-    const sold = settlements.flatMap((settlement) => (settlement.kind === 'sold' ? [settlement.order] : []));
+    const sold = settlements.flatMap((settlement) => (settlement.kind === 'sold' ? [settlement] : []));
     if (sold.length) {
-      const seats = sold.flatMap((order) => order.seats.map(({ row, col }) => ({ row, col, status: 'sold' as const })));
-      const [, version] = await Promise.all([
-        Promise.all(sold.map((order) => this.claims.makePermanent(tx, order.id))),
+      const orders = sold.map((settlement) => settlement.order);
+      const seats = orders.flatMap((order) =>
+        order.seats.map(({ row, col }) => ({ row, col, status: 'sold' as const })),
+      );
+      // One round trip: the claims turn permanent, the showtime counts the seats, mock payments are
+      // recorded, and the sold orders' attempts still open are read, to be closed after the commit.
+      const [, version, ids, open] = await Promise.all([
+        Promise.all(orders.map((order) => this.claims.makePermanent(tx, order.id))),
         this.schedules.recordSeatChange(tx, scheduleId, seats.length),
+        Promise.all(
+          sold.map(({ payment }) =>
+            payment.id ? Promise.resolve(payment.id) : this.records.insert(tx, { ...payment, status: 'paid', now }),
+          ),
+        ),
+        this.records.openOf(
+          tx,
+          orders.map((order) => order.id),
+        ),
       ]);
+      sold.forEach((settlement, i) => {
+        settlement.payment.id = ids[i];
+        settlement.others = open.filter((payment) => payment.orderId === settlement.order.id);
+      });
       this.seatEvents.publishAfterCommit(tx, scheduleId, version, seats);
     }
     return settlements.map((value) => ({ value }));
@@ -111,8 +129,9 @@ export class PaymentSettlementService {
     if (!step.claimed) return { kind: 'settled-before' };
     if (!('payment' in job)) {
       if (!step.paid) return { kind: 'not-payable' };
-      const payment = await this.recordMock(tx, order, job.method, now);
-      return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment };
+      // Recorded with the batch's last round trip (id 0 until then).
+      const payment = mockPayment(order, job.method, now);
+      return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment, others: [] };
     }
     const payment: PaymentRecord = {
       ...job.payment,
@@ -121,7 +140,7 @@ export class PaymentSettlementService {
       paidAt: now,
     };
     if (step.paid || (job.view.show.startsAt > now && (await this.sellLate(tx, order, step.fields)))) {
-      return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment };
+      return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment, others: [] };
     }
     await this.records.recordRefund(
       tx,
@@ -159,29 +178,25 @@ export class PaymentSettlementService {
     }
     return true;
   }
+}
 
-  private async recordMock(tx: Transaction, order: Order, method: PaymentMethod, now: Date): Promise<PaymentRecord> {
-    const attempt = {
-      orderId: order.id,
-      channel: 'mock',
-      method,
-      status: 'paid' as const,
-      amountCents: order.amountCents,
-      outTradeNo: PaymentRecordsService.newOutTradeNo(order.id),
-      expiresAt: order.expiresAt,
-      now,
-    };
-    const id = await this.records.insert(tx, attempt);
-    return {
-      ...attempt,
-      id,
-      providerTradeNo: null,
-      qrCode: null,
-      appParams: null,
-      createdAt: now,
-      paidAt: now,
-      closedAt: null,
-      refundedAt: null,
-    };
-  }
+/** A mock payment is taken at once: recorded paid, its id given by the insert. */
+function mockPayment(order: Order, method: PaymentMethod, now: Date): PaymentRecord & { status: 'paid' } {
+  return {
+    id: 0,
+    orderId: order.id,
+    channel: 'mock',
+    method,
+    status: 'paid',
+    amountCents: order.amountCents,
+    outTradeNo: PaymentRecordsService.newOutTradeNo(order.id),
+    providerTradeNo: null,
+    qrCode: null,
+    appParams: null,
+    expiresAt: order.expiresAt,
+    createdAt: now,
+    paidAt: now,
+    closedAt: null,
+    refundedAt: null,
+  };
 }

@@ -19,10 +19,7 @@ export class ProviderFollowUps {
   ) {}
 
   /** Once an order is paid, its other open attempts could only take money that would go back. */
-  async closeOthers(orderId: number, paidPaymentId: number): Promise<void> {
-    const open = (await this.records.ofOrder(orderId)).filter(
-      (payment) => payment.status === 'pending' && payment.id !== paidPaymentId,
-    );
+  async closeAll(open: PaymentRecord[]): Promise<void> {
     await Promise.all(open.map((payment) => this.close(payment)));
   }
 
