@@ -74,7 +74,14 @@ const EXPORTED = {
   ],
   ticketing: ['ticketing.module.ts', 'seat-map.service.ts', 'hold-sweep.service.ts', 'dto/'],
   'live-seats': ['seat-events.module.ts', 'seat-events.service.ts', 'seat-change.ts', 'live-seats.module.ts'],
-  vouchers: ['vouchers.module.ts', 'voucher-uses.ts', 'voucher-holds.service.ts', 'voucher-rules.ts', 'dto/'],
+  vouchers: [
+    'vouchers.module.ts',
+    'vouchers.service.ts',
+    'voucher-uses.ts',
+    'voucher-holds.service.ts',
+    'voucher-rules.ts',
+    'dto/',
+  ],
   payments: [
     'payments.module.ts',
     'payment-records.service.ts',

@@ -1,4 +1,4 @@
-import type { SeatPosition } from '../halls/hall-layout';
+import type { HallZone, SeatPosition } from '../halls/hall-layout';
 
 /** Demo content: invented cinemas and films that look like a real programme. */
 
@@ -52,7 +52,18 @@ export interface DemoHall {
   cols: number;
   disabledSeats: SeatPosition[];
   description: string;
+  zones?: HallZone[];
+  couples?: SeatPosition[];
 }
+
+const seatsOf = (rows: number[], cols: number[]) => rows.flatMap((row) => cols.map((col) => ({ row, col })));
+
+/** What a demo hall's VIP seats cost over the showtime's price, in cents. */
+export const DEMO_VIP_SURCHARGE_CENTS = 3000;
+/** A student ticket on every other demo showtime: this much off, in cents. */
+export const DEMO_STUDENT_DISCOUNT_CENTS = 1000;
+/** Printed in the start-up log with the demo accounts. */
+export const DEMO_VOUCHER = { code: 'DEMO10', kind: 'amount' as const, valueCents: 1000, maxUses: 1000 };
 
 /** Every demo cinema gets both; the disabled seats are the aisles at the corners and centre-back. */
 export const DEMO_HALLS: DemoHall[] = [
@@ -81,6 +92,16 @@ export const DEMO_HALLS: DemoHall[] = [
       { row: 10, col: 8 },
     ],
     description: '激光巨幕厅，中间排为最佳观影区',
+    // The best rows in the middle are VIP; the back row has sofas for two on both sides of the aisle.
+    zones: [{ name: 'VIP', seats: seatsOf([5, 6], [4, 5, 6, 7, 8, 9, 10, 11]) }],
+    couples: [
+      { row: 10, col: 1 },
+      { row: 10, col: 3 },
+      { row: 10, col: 5 },
+      { row: 10, col: 9 },
+      { row: 10, col: 11 },
+      { row: 10, col: 13 },
+    ],
   },
 ];
 

@@ -4,11 +4,12 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { HallsModule } from '../halls/halls.module';
 import { SchedulesModule } from '../schedules/schedules.module';
 import { UsersModule } from '../users/users.module';
+import { VouchersModule } from '../vouchers/vouchers.module';
 import { DemoDataService } from './demo-data.service';
 import { DemoCatalogWriter } from './demo-writer';
 
 @Module({
-  imports: [AuthModule, UsersModule, CatalogModule, HallsModule, SchedulesModule],
+  imports: [AuthModule, UsersModule, CatalogModule, HallsModule, SchedulesModule, VouchersModule],
   providers: [DemoDataService, DemoCatalogWriter],
 })
 export class DemoDataModule {}

@@ -100,6 +100,7 @@ export class DemoDataService implements OnApplicationBootstrap {
       this.logger.log(
         `demo data: ${counts.cinemas} cinemas, ${counts.halls} halls, ${counts.movies} movies, ${counts.showtimes} showtimes`,
       );
+      this.logger.log(`demo voucher: ${counts.voucher} takes 10 yuan off an order (once per customer)`);
       return accounts;
     });
   }

@@ -1,6 +1,7 @@
 import { movieStatusOn } from '../catalog/movie-status';
 import { addDays, localDay, startOfLocalDay } from '../common/time';
-import { DEMO_PRICES_CENTS } from './demo-catalog';
+import type { HallZone } from '../halls/hall-layout';
+import { DEMO_PRICES_CENTS, DEMO_STUDENT_DISCOUNT_CENTS, DEMO_VIP_SURCHARGE_CENTS } from './demo-catalog';
 
 const MINUTE = 60_000;
 const FIRST_SHOW_MINUTES = 10 * 60;
@@ -12,6 +13,7 @@ export interface PlannedHall {
   id: number;
   cinemaId: number;
   seatCount: number;
+  zones?: HallZone[] | null;
 }
 
 export interface PlannedMovie {
@@ -29,6 +31,8 @@ export interface PlannedShowtime {
   endsAt: Date;
   showDate: string;
   priceCents: number;
+  zonePrices: Record<string, number>;
+  ticketTypes: { name: string; discountCents: number }[];
   seatCount: number;
   soldCount: number;
 }
@@ -68,7 +72,7 @@ export function planShowtimes(halls: PlannedHall[], movies: PlannedMovie[], opti
           startsAt,
           endsAt,
           showDate: localDay(startsAt, options.timeZone),
-          priceCents: DEMO_PRICES_CENTS[((tiers.get(hall.cinemaId) ?? 0) + (turn % 4)) % DEMO_PRICES_CENTS.length],
+          ...pricing(hall, DEMO_PRICES_CENTS[((tiers.get(hall.cinemaId) ?? 0) + (turn % 4)) % DEMO_PRICES_CENTS.length], turn),
           seatCount: hall.seatCount,
           soldCount: 0,
         });
@@ -79,4 +83,13 @@ export function planShowtimes(halls: PlannedHall[], movies: PlannedMovie[], opti
     });
   }
   return plan;
+}
+
+/** VIP seats cost more where the hall has them; every other showtime sells student tickets. */
+function pricing(hall: PlannedHall, priceCents: number, turn: number) {
+  const zonePrices: Record<string, number> = Object.fromEntries(
+    (hall.zones ?? []).map((zone) => [zone.name, priceCents + DEMO_VIP_SURCHARGE_CENTS]),
+  );
+  const ticketTypes = turn % 2 === 0 ? [{ name: 'student', discountCents: DEMO_STUDENT_DISCOUNT_CENTS }] : [];
+  return { priceCents, zonePrices, ticketTypes };
 }

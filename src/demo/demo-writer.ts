@@ -5,7 +5,8 @@ import { MoviesService } from '../catalog/movies.service';
 import { addDays, localDay } from '../common/time';
 import { HallsService } from '../halls/halls.service';
 import { SchedulesService } from '../schedules/schedules.service';
-import { DEMO_CINEMAS, DEMO_HALLS, DEMO_MOVIES } from './demo-catalog';
+import { VouchersService } from '../vouchers/vouchers.service';
+import { DEMO_CINEMAS, DEMO_HALLS, DEMO_MOVIES, DEMO_VOUCHER } from './demo-catalog';
 import { planShowtimes } from './demo-plan';
 
 const SHOWTIME_DAYS = 7;
@@ -23,6 +24,7 @@ export class DemoCatalogWriter {
     private readonly halls: HallsService,
     private readonly movies: MoviesService,
     private readonly schedules: SchedulesService,
+    private readonly vouchers: VouchersService,
   ) {}
 
   /** In the caller's transaction: the seeding commits whole or not at all. */
@@ -61,6 +63,25 @@ export class DemoCatalogWriter {
       cleaningMinutes: options.cleaningMinutes,
     });
     await this.schedules.addPlanned(manager, showtimes);
-    return { cinemas: cinemas.length, halls: halls.length, movies: movies.length, showtimes: showtimes.length };
+    await this.vouchers.addPlanned(manager, {
+      code: DEMO_VOUCHER.code,
+      cinemaId: null,
+      movieId: null,
+      kind: DEMO_VOUCHER.kind,
+      value: DEMO_VOUCHER.valueCents,
+      maxUses: DEMO_VOUCHER.maxUses,
+      perUserMaxUses: 1,
+      minSeats: 1,
+      validFrom: null,
+      validTo: null,
+      active: true,
+    });
+    return {
+      cinemas: cinemas.length,
+      halls: halls.length,
+      movies: movies.length,
+      showtimes: showtimes.length,
+      voucher: DEMO_VOUCHER.code,
+    };
   }
 }

@@ -1,6 +1,14 @@
 import { AppException } from '../common/app.exception';
 import { ResultCode } from '../common/result-code';
-import { hasSeat, pairBySeat, partnerOf, SeatPosition, STANDARD_ZONE, zoneBySeat } from '../halls/hall-layout';
+import {
+  hasSeat,
+  pairBySeat,
+  partnerOf,
+  SeatPosition,
+  seatPositionKey,
+  STANDARD_ZONE,
+  zoneBySeat,
+} from '../halls/hall-layout';
 import type { SaleContext } from '../schedules/schedule-sales.service';
 import { seatPriceCents } from '../schedules/showtime-pricing';
 import type { OrderSeat } from './entities/order.entity';
@@ -64,7 +72,7 @@ export function priceSeats(context: SaleContext, seats: SeatChoice[]): OrderSeat
         { field: `seats[${i}].ticketType`, message },
       ]);
     }
-    const zone = zones.get(key(seat)) ?? STANDARD_ZONE;
+    const zone = zones.get(seatPositionKey(seat)) ?? STANDARD_ZONE;
     return {
       row: seat.row,
       col: seat.col,

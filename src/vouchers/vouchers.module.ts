@@ -13,6 +13,6 @@ import { VouchersService } from './vouchers.service';
   imports: [CatalogModule],
   controllers: [VouchersController],
   providers: [VoucherHoldsService, VouchersService, VouchersRepository],
-  exports: [VoucherHoldsService],
+  exports: [VoucherHoldsService, VouchersService],
 })
 export class VouchersModule {}

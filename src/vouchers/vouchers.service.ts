@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { CinemaAccessService } from '../catalog/cinema-access.service';
@@ -43,6 +44,11 @@ export class VouchersService {
     private readonly uses: VoucherUses,
     private readonly runner: TransactionRunner,
   ) {}
+
+  /** A voucher as given, in the caller's transaction, without an access check: for seeding an empty database. */
+  async addPlanned(manager: EntityManager, voucher: NewVoucher): Promise<void> {
+    await this.vouchers.insert(manager, voucher);
+  }
 
   async create(user: AuthUser, dto: CreateVoucherDto): Promise<VoucherDto> {
     const cinemaId = dto.cinemaId ?? null;
