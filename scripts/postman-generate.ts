@@ -148,6 +148,8 @@ const environment = {
     { key: 'smsInboxUrl', value: 'http://127.0.0.1:3999', type: 'default', enabled: true },
     { key: 'adminName', value: 'admin', type: 'default', enabled: true },
     { key: 'adminPassword', value: '', type: 'secret', enabled: true },
+    // A local Alipay gateway whose POST /simulate/scan pays a QR code (npm run test:postman starts one).
+    { key: 'alipayGatewayUrl', value: 'http://127.0.0.1:3998', type: 'default', enabled: true },
   ],
   _postman_variable_scope: 'environment',
 };
