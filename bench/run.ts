@@ -258,33 +258,37 @@ async function benchDatabase(
     const http = new JsonClient(server.port, 16);
     const db = sql;
     const rushUserCount = s.rushClients * s.usersPerClient;
-    const { rushClients, seatMapId, rushShowtimes, warmupShowtimes, loginNames } = await phase('load', async () => {
-      const [adminId] = await insertUsers(db, ['bench_admin'], 'admin', hash);
-      const admin = mintToken(JWT_SECRET, adminId, 'admin');
-      const catalog = await loadCatalog(http, admin);
-      const buyerNames = userNames('bs', 55);
-      const rushNames = userNames('br', rushUserCount);
-      const loginNames = userNames('bl', 10);
-      const all = [...buyerNames, ...rushNames, ...loginNames];
-      const ids = await insertUsers(db, all, 'customer', hash);
-      const users: BenchUser[] = all.map((name, i) => ({
-        name,
-        id: ids[i],
-        token: mintToken(JWT_SECRET, ids[i], 'customer'),
-      }));
-      const [seatMapShow, ...rest] = catalog.showtimes;
-      result.seatMapState = await sellHalf(http, seatMapShow, users.slice(0, 50), users.slice(50, 55));
-      const rushUsers = users.slice(55, 55 + rushUserCount);
-      return {
-        seatMapId: seatMapShow.id,
-        rushShowtimes: rest.slice(0, s.rushShowtimes),
-        warmupShowtimes: rest.slice(s.rushShowtimes, s.rushShowtimes + s.rushWarmupShowtimes),
-        rushClients: Array.from({ length: s.rushClients }, (_, c) =>
-          rushUsers.slice(c * s.usersPerClient, (c + 1) * s.usersPerClient).map(({ id, token }) => ({ id, token })),
-        ),
-        loginNames,
-      };
-    });
+    const { rushClients, seatMapId, rushShowtimes, warmupShowtimes, loginNames, voucherCode } = await phase(
+      'load',
+      async () => {
+        const [adminId] = await insertUsers(db, ['bench_admin'], 'admin', hash);
+        const admin = mintToken(JWT_SECRET, adminId, 'admin');
+        const catalog = await loadCatalog(http, admin);
+        const buyerNames = userNames('bs', 55);
+        const rushNames = userNames('br', rushUserCount);
+        const loginNames = userNames('bl', 10);
+        const all = [...buyerNames, ...rushNames, ...loginNames];
+        const ids = await insertUsers(db, all, 'customer', hash);
+        const users: BenchUser[] = all.map((name, i) => ({
+          name,
+          id: ids[i],
+          token: mintToken(JWT_SECRET, ids[i], 'customer'),
+        }));
+        const [seatMapShow, ...rest] = catalog.showtimes;
+        result.seatMapState = await sellHalf(http, seatMapShow, users.slice(0, 50), users.slice(50, 55));
+        const rushUsers = users.slice(55, 55 + rushUserCount);
+        return {
+          seatMapId: seatMapShow.id,
+          rushShowtimes: rest.slice(0, s.rushShowtimes),
+          warmupShowtimes: rest.slice(s.rushShowtimes, s.rushShowtimes + s.rushWarmupShowtimes),
+          rushClients: Array.from({ length: s.rushClients }, (_, c) =>
+            rushUsers.slice(c * s.usersPerClient, (c + 1) * s.usersPerClient).map(({ id, token }) => ({ id, token })),
+          ),
+          loginNames,
+          voucherCode: catalog.voucherCode,
+        };
+      },
+    );
     result.setupRetries = http.setupRetries;
     http.close();
 
@@ -344,6 +348,7 @@ async function benchDatabase(
       raceShare: s.raceShare,
       timeLimitMs: s.rushLimitSec * 1000,
       seed: 42,
+      voucherCode,
     };
     result.rushSeats = rushShowtimes.length * HALL.rows * HALL.cols;
     // Like every other measure, the rush comes after a warm-up: the same rush on other showtimes.

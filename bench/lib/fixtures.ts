@@ -15,7 +15,12 @@ const SLOT_MINUTES = 150;
 export interface Catalog {
   cinemaId: number;
   showtimes: ShowtimeSpec[];
+  /** Enough uses for every order of a rush: a third of the rush's holds carry it. */
+  voucherCode: string;
 }
+
+/** The middle rows are a VIP zone with its own price, as a real hall's best rows are. */
+const VIP_ROWS = [8, 9, 10, 11, 12];
 
 export interface BenchUser {
   id: number;
@@ -86,7 +91,25 @@ export async function loadCatalog(http: JsonClient, adminToken: string): Promise
   const hall = await http.expect<{ id: number }>(
     'POST',
     '/halls',
-    { cinemaId: cinema.id, name: `Hall ${tag}`, rows: HALL.rows, cols: HALL.cols, disabledSeats: [] },
+    {
+      cinemaId: cinema.id,
+      name: `Hall ${tag}`,
+      rows: HALL.rows,
+      cols: HALL.cols,
+      disabledSeats: [],
+      zones: [
+        {
+          name: 'VIP',
+          seats: VIP_ROWS.flatMap((row) => Array.from({ length: HALL.cols }, (_, c) => ({ row, col: c + 1 }))),
+        },
+      ],
+    },
+    adminToken,
+  );
+  const voucher = await http.expect<{ code: string }>(
+    'POST',
+    '/vouchers',
+    { kind: 'amount', value: 5, maxUses: 1_000_000, perUserMaxUses: 1_000_000 },
     adminToken,
   );
   const first = new Date(Date.now() + 24 * 3600_000);
@@ -97,12 +120,12 @@ export async function loadCatalog(http: JsonClient, adminToken: string): Promise
     const schedule = await http.expect<{ id: number }>(
       'POST',
       '/schedules',
-      { movieId: movie.id, hallId: hall.id, startsAt, price: 45.5 },
+      { movieId: movie.id, hallId: hall.id, startsAt, price: 45.5, zonePrices: { VIP: 68 } },
       adminToken,
     );
     showtimes.push({ id: schedule.id, ...HALL });
   }
-  return { cinemaId: cinema.id, showtimes };
+  return { cinemaId: cinema.id, showtimes, voucherCode: voucher.code };
 }
 
 /**

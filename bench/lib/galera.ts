@@ -73,7 +73,7 @@ export async function benchGalera(bench: GaleraBench): Promise<GaleraResult> {
     const nodePids = urls
       .map((url) => localDatabasePid(Number(new URL(url).port)))
       .filter((pid): pid is number => pid !== undefined);
-    const { rushes, clients } = await load(bench, servers[0], sql);
+    const { rushes, clients, voucherCode } = await load(bench, servers[0], sql);
     const s = bench.settings;
     const run = async (name: string, on: ServerProcess[], showtimes: RushInput['showtimes']) => {
       log(`galera: ${name}`);
@@ -91,6 +91,7 @@ export async function benchGalera(bench: GaleraBench): Promise<GaleraResult> {
           raceShare: s.raceShare,
           timeLimitMs: s.rushLimitSec * 1000,
           seed: 42,
+          voucherCode,
         },
         s.rushLimitSec * 1000 + 60_000,
       );
@@ -143,6 +144,7 @@ async function load(bench: GaleraBench, server: ServerProcess, sql: Sql) {
     ];
     return {
       clients,
+      voucherCode: catalog.voucherCode,
       rushes: {
         warmup: warm,
         spread: rest.slice(0, s.rushShowtimes),

@@ -14,6 +14,8 @@ export interface RushInput {
   raceShare: number;
   timeLimitMs: number;
   seed: number;
+  /** Every third hold carries it (a voucher with enough uses for all). */
+  voucherCode?: string;
 }
 
 export interface RushOutput {
@@ -53,6 +55,7 @@ async function rush(input: RushInput): Promise<RushOutput> {
   let seatsSold = 0;
   let ordersPaid = 0;
   let conflicts = 0;
+  let holds = 0;
   let fiveXx = 0;
   let failureCount = 0;
   let timedOut = false;
@@ -88,7 +91,11 @@ async function rush(input: RushInput): Promise<RushOutput> {
     const ranOut = await buyUntilSoldOut(rules, buyer, async ({ showtimeId, seats, userIndex }) => {
       const token = users[userIndex].token;
       pool.reserve(showtimeId, seats);
-      const hold = await http.request<{ id: number }>('POST', '/orders', { scheduleId: showtimeId, seats }, token);
+      const body =
+        input.voucherCode && ++holds % 3 === 0
+          ? { scheduleId: showtimeId, seats, voucherCode: input.voucherCode }
+          : { scheduleId: showtimeId, seats };
+      const hold = await http.request<{ id: number }>('POST', '/orders', body, token);
       pool.release(showtimeId, seats);
       holdMs.push(hold.ms);
       if (hold.status === 409 && hold.body?.code === 2003) {

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EnvironmentVariables } from '../config/env.validation';
 import { enabledChannels, type PaymentChannelName, type PaymentMethod } from '../config/payment-settings';
-import { AlipayClient } from './alipay/alipay.client';
+import type { AlipayClient } from './alipay/alipay.client';
 import { PaymentProviderUnavailable } from './payment-provider.errors';
 import { WechatPayClient } from './wechat/wechat-pay.client';
 import type { HeaderBag } from './wechat/wechat-pay.crypto';
@@ -40,8 +40,9 @@ const ALIPAY_PAID = ['TRADE_SUCCESS', 'TRADE_FINISHED'];
  * (nothing known to have changed, ask again) or PaymentProviderRefused (a signed no).
  */
 @Injectable()
-export class PaymentProvidersService {
-  private readonly alipay?: AlipayClient;
+export class PaymentProvidersService implements OnModuleInit {
+  private alipay?: AlipayClient;
+  private readonly alipaySettings?: ConstructorParameters<typeof AlipayClient>[0];
   private readonly wechat?: WechatPayClient;
   private readonly alipayAppId: string;
   private readonly wechatIds: { appId: string; mchId: string };
@@ -54,13 +55,13 @@ export class PaymentProvidersService {
     this.alipayAppId = env('ALIPAY_APP_ID');
     this.wechatIds = { appId: env('WECHATPAY_APP_ID'), mchId: env('WECHATPAY_MCH_ID') };
     if (enabled.includes('alipay')) {
-      this.alipay = new AlipayClient({
+      this.alipaySettings = {
         appId: this.alipayAppId,
         privateKey: env('ALIPAY_PRIVATE_KEY'),
         alipayPublicKey: env('ALIPAY_PUBLIC_KEY'),
         gateway: env('ALIPAY_GATEWAY'),
         timeoutMs: TIMEOUT_MS,
-      });
+      };
     }
     if (enabled.includes('wechat')) {
       this.wechat = new WechatPayClient({
@@ -74,6 +75,13 @@ export class PaymentProvidersService {
         timeoutMs: TIMEOUT_MS,
       });
     }
+  }
+
+  /** alipay-sdk and its HTTP stack take about 30 MB of memory: loaded only where Alipay is enabled. */
+  async onModuleInit(): Promise<void> {
+    if (!this.alipaySettings) return;
+    const { AlipayClient } = await import('./alipay/alipay.client');
+    this.alipay = new AlipayClient(this.alipaySettings);
   }
 
   /** The trade at the provider: a code to scan (`qr`) or what the provider's app SDK takes (`app`). */
