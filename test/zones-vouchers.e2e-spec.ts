@@ -304,6 +304,38 @@ describe('Zones, couple seats, ticket types and vouchers (CONTRACT 13)', () => {
         ],
       }).expect(201);
     });
+
+    it('should let only one of two racing holds that would strand a seat together through (2013)', async () => {
+      for (let round = 0; round < 5; round++) {
+        const show = await givenShowtime(t, { hall: { rows: 1, cols: 5, disabledSeats: [] } });
+        await t.http
+          .patch(`${API}/cinemas/${show.cinema.id}`)
+          .set(show.merchant.auth)
+          .send({ noSingleSeatGap: true })
+          .expect(200);
+        const [left, right] = await Promise.all([givenUser(t), givenUser(t)]);
+        // Each alone leaves no seat stranded; both together would strand 1-3.
+        const answers = await Promise.all([
+          holdWith(left, {
+            scheduleId: show.schedule.id,
+            seats: [
+              { row: 1, col: 1 },
+              { row: 1, col: 2 },
+            ],
+          }),
+          holdWith(right, {
+            scheduleId: show.schedule.id,
+            seats: [
+              { row: 1, col: 4 },
+              { row: 1, col: 5 },
+            ],
+          }),
+        ]);
+        expect(answers.map((res) => res.status).sort()).toEqual([201, 409]);
+        expect(answers.find((res) => res.status === 409)!.body.code).toBe(2013);
+        expect(await claimsOf(t.db, { scheduleId: show.schedule.id })).toHaveLength(2);
+      }
+    });
   });
 
   describe('vouchers', () => {
