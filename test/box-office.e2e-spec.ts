@@ -63,6 +63,7 @@ describe('Box office (CONTRACT section 8)', () => {
             scheduleCount: 2,
             ticketCount: 4,
             revenue: 176.4,
+            discount: 0,
             seatCount: 80,
             occupancy: 0.05,
           },
@@ -72,6 +73,7 @@ describe('Box office (CONTRACT section 8)', () => {
             scheduleCount: 1,
             ticketCount: 5,
             revenue: 166.65,
+            discount: 0,
             seatCount: 40,
             occupancy: 0.125,
           },
@@ -81,6 +83,7 @@ describe('Box office (CONTRACT section 8)', () => {
             scheduleCount: 1,
             ticketCount: 0,
             revenue: 0,
+            discount: 0,
             seatCount: 0,
             occupancy: 0,
           },
@@ -298,8 +301,8 @@ describe('Box office (CONTRACT section 8)', () => {
       expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const quoted = `"${title.replace(/"/g, '""')}"`;
       expect(body.toString('utf8')).toBe(
-        `${BOM}movieId,movieTitle,scheduleCount,ticketCount,revenue,seatCount,occupancy\r\n` +
-          `${first.movie.id},${quoted},1,4,176.4,40,0.1\r\n`,
+        `${BOM}movieId,movieTitle,scheduleCount,ticketCount,revenue,discount,seatCount,occupancy\r\n` +
+          `${first.movie.id},${quoted},1,4,176.4,0,40,0.1\r\n`,
       );
     });
 

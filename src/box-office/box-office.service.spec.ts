@@ -11,7 +11,13 @@ const range = { from: '2026-12-01', to: '2026-12-31' };
 
 describe('BoxOfficeService', () => {
   let access: { requireManageable: jest.Mock };
-  let repository: { sumSalesByMovie: jest.Mock; sumSalesByDay: jest.Mock; movieExists: jest.Mock };
+  let repository: {
+    sumSalesByMovie: jest.Mock;
+    sumSalesByDay: jest.Mock;
+    findPaidOrderSeats: jest.Mock;
+    sumSalesByChannel: jest.Mock;
+    movieExists: jest.Mock;
+  };
   let service: BoxOfficeService;
 
   beforeEach(() => {
@@ -19,6 +25,8 @@ describe('BoxOfficeService', () => {
     repository = {
       sumSalesByMovie: jest.fn().mockResolvedValue([]),
       sumSalesByDay: jest.fn().mockResolvedValue([]),
+      findPaidOrderSeats: jest.fn().mockResolvedValue([]),
+      sumSalesByChannel: jest.fn().mockResolvedValue([]),
       movieExists: jest.fn().mockResolvedValue(true),
     };
     service = new BoxOfficeService(
@@ -59,5 +67,51 @@ describe('BoxOfficeService', () => {
     const csv = await service.daily(user('admin'), { ...range, format: 'csv' });
     expect(csv).toBeInstanceOf(RawResponse);
     expect(String((csv as RawResponse).body)).toBe('\uFEFFdate,ticketCount,revenue\r\n2026-12-01,4,176.4\r\n');
+  });
+
+  it('should map the movie rows’ discount cents to yuan', async () => {
+    repository.sumSalesByMovie.mockResolvedValue([
+      {
+        movieId: 1,
+        movieTitle: 'A',
+        scheduleCount: 1,
+        ticketCount: 2,
+        revenueCents: 8100,
+        discountCents: 1000,
+        seatCount: 40,
+      },
+    ]);
+    await expect(service.movies(user('admin'), range)).resolves.toEqual([
+      expect.objectContaining({ revenue: 81, discount: 10, occupancy: 0.05 }),
+    ]);
+  });
+
+  it('should split the zones from the paid orders read for the movie asked, and answer 1014 for an unknown one', async () => {
+    repository.findPaidOrderSeats.mockResolvedValue([
+      {
+        seats: [
+          { row: 1, col: 1, zone: 'VIP', priceCents: 8000 },
+          { row: 1, col: 2 },
+        ],
+        unitPriceCents: 4550,
+        amountCents: 11550,
+      },
+    ]);
+    await expect(service.zones(user('merchant'), { ...range, movieId: 4 })).resolves.toEqual([
+      { zone: 'VIP', ticketCount: 1, revenue: 73.63 },
+      { zone: 'standard', ticketCount: 1, revenue: 41.87 },
+    ]);
+    expect(repository.findPaidOrderSeats).toHaveBeenCalledWith({ ...range, ownerId: 7, movieId: 4 });
+    repository.movieExists.mockResolvedValue(false);
+    await expect(service.zones(user('admin'), { ...range, movieId: 9 })).rejects.toMatchObject({
+      result: ResultCode.NotFound,
+    });
+  });
+
+  it('should answer the channels as CSV when asked', async () => {
+    repository.sumSalesByChannel.mockResolvedValue([{ channel: 'alipay', ticketCount: 2, revenueCents: 9100 }]);
+    const csv = await service.channels(user('admin'), { ...range, cinemaId: 3, format: 'csv' });
+    expect(String((csv as RawResponse).body)).toBe('\uFEFFchannel,ticketCount,revenue\r\nalipay,2,91\r\n');
+    expect(repository.sumSalesByChannel).toHaveBeenCalledWith({ ...range, cinemaId: 3 });
   });
 });

@@ -1,5 +1,8 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { centsToYuan } from '../../common/time';
-import type { DailySalesRow, MovieSalesRow } from '../box-office.repository';
+import { PAYMENT_CHANNEL_NAMES } from '../../config/payment-settings';
+import type { ChannelSalesRow, DailySalesRow, MovieSalesRow } from '../box-office.repository';
+import type { ZoneSales } from '../zone-revenue';
 
 export class MovieBoxOfficeDto {
   movieId!: number;
@@ -14,10 +17,16 @@ export class MovieBoxOfficeDto {
   ticketCount!: number;
 
   /**
-   * Yuan taken by those paid orders
+   * Yuan taken by those paid orders (after vouchers)
    * @example 176.4
    */
   revenue!: number;
+
+  /**
+   * Yuan given by vouchers on those paid orders
+   * @example 10
+   */
+  discount!: number;
 
   /** Seats the showtimes offered */
   seatCount!: number;
@@ -40,7 +49,40 @@ export class DailyBoxOfficeDto {
   ticketCount!: number;
 
   /**
-   * Yuan taken by those paid orders
+   * Yuan taken by those paid orders (after vouchers)
+   * @example 176.4
+   */
+  revenue!: number;
+}
+
+export class ZoneBoxOfficeDto {
+  /**
+   * A hall zone's name; seats in no zone, and seats sold before zones existed, are in `standard`
+   * @example 'VIP'
+   */
+  zone!: string;
+
+  /** Seats of paid orders (refunded ones excluded) in that zone */
+  ticketCount!: number;
+
+  /**
+   * Yuan taken for those seats: each order's amount split across its seats in proportion to their
+   * prices (its voucher discount shared the same way), to the fen
+   * @example 155.5
+   */
+  revenue!: number;
+}
+
+export class ChannelBoxOfficeDto {
+  /** How the orders were paid */
+  @ApiProperty({ enum: PAYMENT_CHANNEL_NAMES, example: 'alipay' })
+  channel!: string;
+
+  /** Seats of paid orders (refunded ones excluded) paid through that channel */
+  ticketCount!: number;
+
+  /**
+   * Yuan taken by those paid orders (after vouchers)
    * @example 176.4
    */
   revenue!: number;
@@ -53,11 +95,20 @@ export const MOVIE_COLUMNS = [
   'scheduleCount',
   'ticketCount',
   'revenue',
+  'discount',
   'seatCount',
   'occupancy',
 ] as const satisfies readonly (keyof MovieBoxOfficeDto)[];
 
 export const DAILY_COLUMNS = ['date', 'ticketCount', 'revenue'] as const satisfies readonly (keyof DailyBoxOfficeDto)[];
+
+export const ZONE_COLUMNS = ['zone', 'ticketCount', 'revenue'] as const satisfies readonly (keyof ZoneBoxOfficeDto)[];
+
+export const CHANNEL_COLUMNS = [
+  'channel',
+  'ticketCount',
+  'revenue',
+] as const satisfies readonly (keyof ChannelBoxOfficeDto)[];
 
 export function occupancyOf(ticketCount: number, seatCount: number): number {
   return seatCount > 0 ? Math.round((ticketCount / seatCount) * 10_000) / 10_000 : 0;
@@ -70,6 +121,7 @@ export function toMovieBoxOfficeDto(row: MovieSalesRow): MovieBoxOfficeDto {
     scheduleCount: row.scheduleCount,
     ticketCount: row.ticketCount,
     revenue: centsToYuan(row.revenueCents),
+    discount: centsToYuan(row.discountCents),
     seatCount: row.seatCount,
     occupancy: occupancyOf(row.ticketCount, row.seatCount),
   };
@@ -77,4 +129,12 @@ export function toMovieBoxOfficeDto(row: MovieSalesRow): MovieBoxOfficeDto {
 
 export function toDailyBoxOfficeDto(row: DailySalesRow): DailyBoxOfficeDto {
   return { date: row.showDate, ticketCount: row.ticketCount, revenue: centsToYuan(row.revenueCents) };
+}
+
+export function toZoneBoxOfficeDto(row: ZoneSales): ZoneBoxOfficeDto {
+  return { zone: row.zone, ticketCount: row.ticketCount, revenue: centsToYuan(row.revenueCents) };
+}
+
+export function toChannelBoxOfficeDto(row: ChannelSalesRow): ChannelBoxOfficeDto {
+  return { channel: row.channel, ticketCount: row.ticketCount, revenue: centsToYuan(row.revenueCents) };
 }
