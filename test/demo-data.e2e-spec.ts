@@ -7,6 +7,7 @@ import { DemoDataService } from '../src/demo/demo-data.service';
 import { Hall } from '../src/halls/entities/hall.entity';
 import { Schedule } from '../src/schedules/entities/schedule.entity';
 import { User } from '../src/users/entities/user.entity';
+import { givenUser } from './support/factories';
 import { bootTestApp, TestApp } from './support/test-app';
 
 const onMysql = process.env.TEST_DB_KIND === 'mysql';
@@ -117,6 +118,30 @@ describe('Demo data at start-up (CONTRACT section 9)', () => {
     });
     // Several a day in each hall.
     expect(showtimes.length).toBeGreaterThanOrEqual(halls.length * 7 * 3);
+  });
+
+  it('should show zones, couple seats, student tickets and a voucher printed at start-up (CONTRACT 13)', async () => {
+    const halls = await t.db.getRepository(Hall).find();
+    const zoned = halls.filter((hall) => hall.zones?.length && hall.couples?.length);
+    expect(zoned.length).toBeGreaterThan(0);
+    const showtime = await t.db.getRepository(Schedule).findOneByOrFail({ hallId: zoned[0].id });
+    const map = (await t.http.get(`/api/v1/schedules/${showtime.id}/seats`).expect(200)).body.data;
+    expect(map.zones.map((zone: { name: string }) => zone.name)).toEqual(['standard', 'VIP']);
+    expect(map.seats.some((seat: { pair: string | null }) => seat.pair === 'left')).toBe(true);
+    const schedules = await t.db.getRepository(Schedule).find();
+    expect(schedules.some((s) => s.ticketTypes?.some((type) => type.name === 'student'))).toBe(true);
+
+    const line = logged.find((m) => m.startsWith('demo voucher: '));
+    const code = /demo voucher: (\w+)/.exec(line ?? '')?.[1];
+    expect(code).toBe('DEMO10');
+    const customer = await givenUser(t);
+    const seat = map.seats.find((s: { status: string; pair: string | null }) => s.status === 'available' && !s.pair);
+    const held = await t.http
+      .post('/api/v1/orders')
+      .set(customer.auth)
+      .send({ scheduleId: showtime.id, seats: [{ row: seat.row, col: seat.col }], voucherCode: 'demo10' })
+      .expect(201);
+    expect(held.body.data).toMatchObject({ voucherCode: 'DEMO10', discount: 10 });
   });
 
   it('should not seed again once the database holds data', async () => {
