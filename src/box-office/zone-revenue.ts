@@ -1,7 +1,5 @@
+import { STANDARD_ZONE } from '../halls/hall-layout';
 import type { PaidOrderSeatsRow } from './box-office.repository';
-
-/** Where a seat sold before zones existed sits (CONTRACT 13: seats in no zone are in zone `standard`). */
-export const STANDARD_ZONE = 'standard';
 
 export interface ZoneSales {
   zone: string;

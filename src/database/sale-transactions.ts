@@ -15,6 +15,14 @@ export interface BatchOptions {
   retryAlso?: (error: unknown) => boolean;
 }
 
+export interface ShowtimeBatchOptions<J> extends BatchOptions {
+  /**
+   * Rows besides the showtime's that a batch of these jobs writes and other showtimes' batches write
+   * too (a voucher's): on a Galera Cluster they are leased as well, after the showtime, in sorted order.
+   */
+  alsoLease?: (jobs: J[]) => string[];
+}
+
 /**
  * The sale path's one way into the database: transactions on showtimes' seats. What commits when,
  * in which order locks are taken, what is retried and what runs after the commit are decided here
@@ -64,9 +72,16 @@ export class SaleTransactions implements OnModuleDestroy {
     showtimeId: number | string,
     work: (tx: Transaction) => Promise<T>,
     options: BatchOptions = {},
+    alsoLease: string[] = [],
   ): Promise<T> {
     if (!this.runner.galera) return this.run(work, options);
-    return this.leases.around(`showtime:${showtimeId}`, () => this.run(work, options));
+    // Always the showtime first, then the others sorted: two instances never wait on each other in a circle.
+    const keys = [`showtime:${showtimeId}`, ...[...new Set(alsoLease)].sort()];
+    const leased = keys.reduceRight<() => Promise<T>>(
+      (inner, key) => () => this.leases.around(key, inner),
+      () => this.run(work, options),
+    );
+    return leased();
   }
 
   /**
@@ -76,7 +91,7 @@ export class SaleTransactions implements OnModuleDestroy {
    */
   perShowtime<J, R>(
     decide: (tx: Transaction, jobs: J[]) => Promise<Outcome<R>[]>,
-    options: BatchOptions = {},
+    options: ShowtimeBatchOptions<J> = {},
   ): ShowtimeBatches<J, R> {
     return new ShowtimeBatches(this, decide, options);
   }
@@ -88,7 +103,7 @@ export class ShowtimeBatches<J, R> {
   constructor(
     private readonly sales: SaleTransactions,
     private readonly decide: (tx: Transaction, jobs: J[]) => Promise<Outcome<R>[]>,
-    private readonly options: BatchOptions,
+    private readonly options: ShowtimeBatchOptions<J>,
   ) {
     this.queue = new KeyedBatches((jobs, showtimeId) => this.together(jobs, showtimeId), options.maxBatch);
   }
@@ -99,7 +114,8 @@ export class ShowtimeBatches<J, R> {
 
   private async together(jobs: J[], showtimeId: string): Promise<Outcome<R>[]> {
     try {
-      return await this.sales.runForShowtime(showtimeId, (tx) => this.decide(tx, jobs), this.options);
+      const alsoLease = this.options.alsoLease?.(jobs) ?? [];
+      return await this.sales.runForShowtime(showtimeId, (tx) => this.decide(tx, jobs), this.options, alsoLease);
     } catch (error) {
       // Deciding again after a commit that may stand would act twice.
       if (jobs.length === 1 || error instanceof CommitOutcomeUnknown) return jobs.map(() => ({ error }));

@@ -38,7 +38,11 @@ export class SeatHoldsService {
     private readonly seatEvents: SeatEventsService,
     private readonly vouchers: VoucherHoldsService,
   ) {
-    this.holds = sales.perShowtime((tx, jobs) => this.holdTogether(tx, jobs), { maxBatch: HOLDS_PER_BATCH });
+    this.holds = sales.perShowtime((tx, jobs) => this.holdTogether(tx, jobs), {
+      maxBatch: HOLDS_PER_BATCH,
+      // A voucher's row is written by the holds of every showtime that names it (VoucherHoldsService).
+      alsoLease: (jobs) => jobs.flatMap((job) => (job.voucherCode === undefined ? [] : [`voucher:${job.voucherCode}`])),
+    });
   }
 
   hold(user: AuthUser, dto: CreateOrderDto): Promise<OrderDto> {
