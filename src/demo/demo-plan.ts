@@ -72,7 +72,11 @@ export function planShowtimes(halls: PlannedHall[], movies: PlannedMovie[], opti
           startsAt,
           endsAt,
           showDate: localDay(startsAt, options.timeZone),
-          ...pricing(hall, DEMO_PRICES_CENTS[((tiers.get(hall.cinemaId) ?? 0) + (turn % 4)) % DEMO_PRICES_CENTS.length], turn),
+          ...pricing(
+            hall,
+            DEMO_PRICES_CENTS[((tiers.get(hall.cinemaId) ?? 0) + (turn % 4)) % DEMO_PRICES_CENTS.length],
+            turn,
+          ),
           seatCount: hall.seatCount,
           soldCount: 0,
         });

@@ -1,8 +1,8 @@
-import { In, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import { Payment } from '../../src/payments/entities/payment.entity';
 import { Order } from '../../src/ticketing/entities/order.entity';
 import { SeatClaim } from '../../src/ticketing/entities/seat-claim.entity';
-import { givenShowtime, givenUser, GivenUser } from '../support/factories';
+import { givenShowtime, givenUser } from '../support/factories';
 import { AppProcess, stopAppProcesses } from '../support/app-process';
 import type { WechatNotificationMessage } from '../support/gateways/wechat-pay-gateway';
 import {
@@ -10,42 +10,12 @@ import {
   lapsePayments,
   paymentsOf,
   ProviderGateways,
-  refundOf,
   startProviderGateways,
 } from '../support/provider-payments';
+import { Channel, PaidAtProvider, paymentRaceReads } from '../support/payment-race';
 import { bootTestApp, TestApp } from '../support/test-app';
-import { API, hold, lapse, pay, Seat, sleep, soldCountOf } from '../support/ticketing';
+import { API, hold, lapse, pay, Seat, sleep } from '../support/ticketing';
 import { logsOf, startNodeApps } from './galera-apps';
-
-type Channel = 'alipay' | 'wechat';
-
-/** An order held and opened at a provider through one instance, then paid at the provider's gateway. */
-interface PaidAtProvider {
-  customer: GivenUser;
-  id: number;
-  scheduleId: number;
-  seats: Seat[];
-  channel: Channel;
-  outTradeNo: string;
-  amountCents: number;
-  /** What the provider posts to the app: Alipay's signed form, or WeChat Pay's signed message. */
-  notification: Record<string, string> | WechatNotificationMessage;
-}
-
-/** An order as the database and its provider's gateway hold it once the race is over. */
-interface State {
-  order: string;
-  payments: string[];
-  /** `refund_no:amount_cents:status` of each payment's refund, or null */
-  refunds: (string | null)[];
-  /** each of the order's seat claims: permanent (sold) or still held */
-  claims: string[];
-  /** what the gateway refunded of the trade */
-  gatewayRefunds: string[];
-}
-
-/** How long the sweeps and follow-ups (refunds sent after a commit) may take to leave nothing pending. */
-const SETTLE_MS = 30_000;
 
 /**
  * CONTRACT 12 and 15 ("payments and their notifications" hold on a Galera Cluster as on one
@@ -61,6 +31,10 @@ describe('Provider payment races through the three instances of a Galera Cluster
   let t: TestApp;
   let gateways: ProviderGateways;
   let apps: AppProcess[] = [];
+  const { settledStates, sold, refunded, seatBook } = paymentRaceReads(
+    () => t.db,
+    () => gateways,
+  );
   /** Instances that answered a 5xx (or nothing) in the current test: their logs are printed after it. */
   const failing = new Set<number>();
 
@@ -151,91 +125,6 @@ describe('Provider payment races through the three instances of a Galera Cluster
     const res = await apps[via(i)].http.post(`${API}/orders/${order.id}/cancel`).set(order.customer.auth);
     if (res.status >= 500) failing.add(via(i));
     return `${res.status}/${res.body?.code}`;
-  }
-
-  /** What the database and the order's gateway hold for the order. */
-  async function stateOf(order: PaidAtProvider): Promise<State> {
-    const row = await t.db.getRepository(Order).findOneByOrFail({ id: order.id });
-    const payments = await paymentsOf(t.db, order.id);
-    const refunds = await Promise.all(payments.map((payment) => refundOf(t.db, payment.id)));
-    const claims = await t.db.getRepository(SeatClaim).findBy({ orderId: order.id });
-    let gatewayRefunds: string[];
-    if (order.channel === 'alipay') {
-      gatewayRefunds = (gateways.alipay.trade(order.outTradeNo)?.refunds ?? []).map(
-        (refund) => `${refund.refundNo}:${refund.amountCents}`,
-      );
-    } else {
-      const refund = gateways.wechat.refund(`R${order.outTradeNo}`);
-      const cents = gateways.wechat.refundedCents(order.outTradeNo);
-      // refundedCents counts every refund of the trade: more than this one refund would show.
-      gatewayRefunds = cents ? [`${refund?.outRefundNo}:${cents}:${refund?.status}`] : [];
-    }
-    return {
-      order: row.status,
-      payments: payments.map((payment) => payment.status),
-      refunds: refunds.map((refund) => (refund ? `${refund.refundNo}:${refund.amountCents}:${refund.status}` : null)),
-      claims: claims.map((claim) => (claim.expiresAt === null ? 'sold' : 'held')),
-      gatewayRefunds,
-    };
-  }
-
-  /** Nothing left for a sweep or a follow-up to do. */
-  const settled = (state: State) =>
-    state.order !== 'pending' &&
-    state.payments.every((status) => status !== 'pending' && status !== 'refunding') &&
-    state.refunds.every((refund) => refund === null || refund.endsWith(':succeeded'));
-
-  async function settledStates(orders: PaidAtProvider[]): Promise<State[]> {
-    return eventually(
-      () => Promise.all(orders.map(stateOf)),
-      (states) => states.every(settled),
-      SETTLE_MS,
-    );
-  }
-
-  /** The two outcomes the contract allows, as `stateOf` reads them. */
-  function sold(order: PaidAtProvider): State {
-    return {
-      order: 'paid',
-      payments: ['paid'],
-      refunds: [null],
-      claims: order.seats.map(() => 'sold'),
-      gatewayRefunds: [],
-    };
-  }
-  function refunded(order: PaidAtProvider, orderStatus: string): State {
-    const refundNo = `R${order.outTradeNo}`;
-    return {
-      order: orderStatus,
-      payments: ['refunded'],
-      refunds: [`${refundNo}:${order.amountCents}:succeeded`],
-      claims: [],
-      gatewayRefunds: [
-        order.channel === 'alipay' ? `${refundNo}:${order.amountCents}` : `${refundNo}:${order.amountCents}:SUCCESS`,
-      ],
-    };
-  }
-
-  /** Seats sold on each showtime: counted once each, and as many as the paid orders bought. */
-  async function seatBook(scheduleIds: number[]) {
-    const books = [];
-    for (const scheduleId of scheduleIds) {
-      const paidOrders = await t.db.getRepository(Order).findBy({ scheduleId, status: 'paid' });
-      const permanent = await t.db.getRepository(SeatClaim).findBy({ scheduleId, expiresAt: IsNull() });
-      const perSeat = new Map<string, number>();
-      for (const claim of permanent) {
-        const seat = `${claim.seatRow}-${claim.seatCol}`;
-        perSeat.set(seat, (perSeat.get(seat) ?? 0) + 1);
-      }
-      books.push({
-        scheduleId,
-        seatsClaimedTwice: [...perSeat].filter(([, count]) => count > 1).map(([seat]) => seat),
-        soldCount: await soldCountOf(t.db, scheduleId),
-        seatsOfPaidOrders: paidOrders.reduce((sum, order) => sum + order.seats.length, 0),
-        permanentClaims: permanent.length,
-      });
-    }
-    return books;
   }
 
   it('should end each of 10 orders paid or refunded once when its notification reaches two instances on two nodes at once, with a cancel through the third and the sweep', async () => {
