@@ -286,7 +286,7 @@ describe('Races through the three instances of a Galera Cluster (CONTRACT 15)', 
         held: ['in time', 'in time', 'in time'],
         sold: ['in time', 'in time', 'in time'],
         versionsAfterTheSnapshot: [true, true, true],
-        seatMaps: apps.map(() => ({ ...seat, status: 'sold' })),
+        seatMaps: apps.map(() => ({ ...seat, status: 'sold', zone: 'standard', price: 45.5, pair: null })),
       });
     } finally {
       streams.forEach((stream) => stream.close());

@@ -185,7 +185,7 @@ describe('Rush on a Galera Cluster, one instance per node (CONTRACT 15)', () => 
     for (const http of instances) {
       const map = await http.get(`${API}/schedules/${schedule.id}/seats`).expect(200);
       expect(map.body.data.seats.filter((s: { status: string }) => s.status === 'sold')).toEqual([
-        { row: 1, col: 2, status: 'sold' },
+        { row: 1, col: 2, status: 'sold', zone: 'standard', price: 45.5, pair: null },
       ]);
     }
   }, 240_000);
