@@ -23,6 +23,8 @@ const LAYERS = [
   // Where seat changes enter the live seat map: below the sale path that records them.
   ['seat-events', '^src/live-seats/(seat-events\\.|seat-change\\.ts$)'],
   ['idempotency', '^src/idempotency/'],
+  // Email and SMS transports, for codes (auth) and ticket confirmations (notifications).
+  ['messaging', '^src/messaging/'],
   ['users', '^src/users/'],
   ['auth', '^src/auth/'],
   ['catalog', '^src/catalog/'],
@@ -34,10 +36,14 @@ const LAYERS = [
   // Payment channels, the providers' API clients and (to come) payment records, CONTRACT section 12:
   // below the sale path, which settles an order and its payment in one transaction.
   ['payments', '^src/payments/'],
+  // The events of CONTRACT section 14: recorded in the sale path's transactions, so below it.
+  ['outbox', '^src/outbox/'],
   ['ticketing', '^src/ticketing/'],
   // The stream itself, above ticketing whose seat map it sends.
   ['live-seats', '^src/live-seats/(?!seat-events\\.|seat-change\\.ts$)'],
   ['box-office', '^src/box-office/'],
+  // Sends the outbox's events: webhooks, ticket emails and SMS.
+  ['notifications', '^src/notifications/'],
   ['health', '^src/health/'],
   ['demo', '^src/demo/'],
   // The composition root: app.module.ts, main.ts and the other files directly under src/.
@@ -90,6 +96,9 @@ const EXPORTED = {
     'dto/',
   ],
   'box-office': ['box-office.module.ts'],
+  messaging: ['messaging.module.ts', 'mail.sender.ts', 'sms.sender.ts'],
+  outbox: ['outbox.module.ts', 'outbox.service.ts'],
+  notifications: ['notifications.module.ts'],
   health: ['health.module.ts'],
   demo: ['demo-data.module.ts'],
 };

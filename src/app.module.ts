@@ -26,6 +26,7 @@ import { SeatEventsModule } from './live-seats/seat-events.module';
 import { LiveSeatsModule } from './live-seats/live-seats.module';
 import { PaymentsModule } from './payments/payments.module';
 import { VouchersModule } from './vouchers/vouchers.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -76,6 +77,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     TicketingModule,
     LiveSeatsModule,
     PaymentsModule,
+    NotificationsModule,
     BoxOfficeModule,
     DemoDataModule,
   ],

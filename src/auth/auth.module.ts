@@ -20,8 +20,7 @@ import { CodesController } from './codes.controller';
 import { CodesRepository } from './codes.repository';
 import { CodesService } from './codes.service';
 import { PasswordService } from './password.service';
-import { MailSender } from './senders/mail.sender';
-import { smsDriverProvider } from './senders/sms.sender';
+import { MessagingModule } from '../messaging/messaging.module';
 import { SessionRepository } from './session.repository';
 import { TokenService } from './token.service';
 
@@ -30,6 +29,7 @@ const DEVELOPMENT_SECRET = 'ttms-development-secret-do-not-use-in-production';
 @Module({
   imports: [
     UsersModule,
+    MessagingModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
@@ -57,8 +57,6 @@ const DEVELOPMENT_SECRET = 'ttms-development-secret-do-not-use-in-production';
     CodesRepository,
     CodesService,
     CodeRequestsService,
-    MailSender,
-    smsDriverProvider,
     AuthService,
     AccountPasswordService,
     AdminBootstrapService,

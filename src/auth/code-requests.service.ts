@@ -7,8 +7,9 @@ import { CodesService } from './codes.service';
 import { CodeSentDto, EmailCodeDto, SmsCodeDto } from './dto/codes.dto';
 import { CodePurpose } from './entities/verification-code.entity';
 import { CodeMessage } from './senders/code-message';
-import { MailSender } from './senders/mail.sender';
-import { SMS_DRIVER, type SmsDriver } from './senders/sms.sender';
+import { MailSender } from '../messaging/mail.sender';
+import { SMS_DRIVER, type SmsDriver } from '../messaging/sms.sender';
+import { codeText } from './senders/code-message';
 
 /** POST /auth/sms-code and /auth/email-code: who may get which code, then issue and deliver it. */
 @Injectable()
@@ -27,13 +28,20 @@ export class CodeRequestsService {
     await this.captchas.consume(dto.captchaId, dto.captchaCode);
     const registered = Boolean(await this.users.findByPhone(dto.phone));
     this.assertPurposeFits(dto.purpose, registered, ResultCode.UserExists);
-    return this.issueAndDeliver(dto.phone, dto.purpose, (message) => this.sms.sendCode(dto.phone, message));
+    return this.issueAndDeliver(dto.phone, dto.purpose, (message) =>
+      this.sms.send({ phone: dto.phone, code: message.code, purpose: message.purpose }),
+    );
   }
 
   async sendEmail(dto: EmailCodeDto): Promise<CodeSentDto> {
     const registered = Boolean(await this.users.findByEmail(dto.email));
     this.assertPurposeFits(dto.purpose, registered, ResultCode.EmailTaken);
-    return this.issueAndDeliver(dto.email, dto.purpose, (message) => this.mail.sendCode(dto.email, message));
+    return this.issueAndDeliver(dto.email, dto.purpose, (message) =>
+      this.mail.send(
+        { to: dto.email, subject: 'Your TTMS verification code', text: codeText(message) },
+        `email code for ${dto.email} (${message.purpose}): ${message.code}`,
+      ),
+    );
   }
 
   private assertPurposeFits(

@@ -37,6 +37,7 @@ export const ResultCode = {
     msg: 'voucher does not apply (unknown, inactive, expired, used up, other cinema or movie, too few seats)',
   },
   SingleSeatGap: { code: 2013, status: 409, msg: 'the hold would leave a single empty seat' },
+  DeliveryInFlight: { code: 2014, status: 409, msg: 'an attempt of this delivery is being made right now' },
   ServerError: { code: 5000, status: 500, msg: 'server error' },
 } as const;
 

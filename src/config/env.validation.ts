@@ -79,6 +79,18 @@ export class EnvironmentVariables {
   @IsString()
   CAPTCHA_FIXED_CODE?: string;
 
+  /** Seconds between a notification's attempts (CONTRACT section 14); one attempt more than there are numbers. */
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE must be seconds separated by commas, e.g. 5,300,1800' })
+  WEBHOOK_RETRY_SCHEDULE: string = '5,300,1800,7200,18000,36000,36000';
+
+  /** `on` lets webhooks reach loopback, private and link-local addresses (tests, single-site installs). */
+  @IsIn(['on', 'off'])
+  WEBHOOK_ALLOW_PRIVATE: string = 'off';
+
+  /** `off`: this instance records events but leaves sending them to the others (an API-only instance). */
+  @IsIn(['on', 'off'])
+  NOTIFICATION_WORKER: string = 'on';
+
   @IsIn(['on', 'off'])
   RATE_LIMITS: string = 'on';
 

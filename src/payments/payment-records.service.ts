@@ -106,6 +106,12 @@ export class PaymentRecordsService {
     return insertId;
   }
 
+  /** Deletes attempts recorded earlier in `tx` that turned out not to happen (a mock whose order could not be paid). */
+  async discard(tx: Transaction, ids: number[]): Promise<void> {
+    if (!ids.length) return;
+    await tx.send(writeStatement('DELETE FROM payments WHERE id IN (:...ids)', { ids }));
+  }
+
   /** The pending attempt of this channel and method, if the order has one. */
   findOpen(orderId: number, channel: string, method: PaymentMethod): Promise<PaymentRecord | null> {
     return this.one(`order_id = :orderId AND open_slot = :slot`, { orderId, slot: `${channel}:${method}` });
@@ -125,12 +131,13 @@ export class PaymentRecordsService {
     return this.many(`order_id IN (:...orderIds) AND status = 'pending'`, { orderIds }, tx);
   }
 
-  /** Each order's latest attempt (the one opened last), for order lists. */
-  async latestOf(orderIds: number[]): Promise<Map<number, PaymentRecord>> {
+  /** Each order's latest attempt (the one opened last), for order lists; in `tx` when given. */
+  async latestOf(orderIds: number[], tx?: Transaction): Promise<Map<number, PaymentRecord>> {
     if (!orderIds.length) return new Map();
     const rows = await this.many(
       `id IN (SELECT MAX(id) FROM payments WHERE order_id IN (:...orderIds) GROUP BY order_id)`,
       { orderIds },
+      tx,
     );
     return new Map(rows.map((payment) => [payment.orderId, payment]));
   }

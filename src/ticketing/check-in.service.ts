@@ -6,9 +6,11 @@ import { ResultCode } from '../common/result-code';
 import { SaleTransactions } from '../database/sale-transactions';
 import { CheckInDto } from './dto/order-actions.dto';
 import { OrderDto, toOrderDto } from './dto/order.dto';
-import { OrderViewsRepository } from './order-views.repository';
+import { OrderView, OrderViewsRepository } from './order-views.repository';
+import { OutboxService } from '../outbox/outbox.service';
+import { orderEvent } from './order-events';
 import { OrdersRepository } from './orders.repository';
-import { PaymentRecordsService } from '../payments/payment-records.service';
+import { PaymentRecord, PaymentRecordsService } from '../payments/payment-records.service';
 import { TICKET_CODE_LENGTH } from './ticket-code';
 
 const TICKET_CODE = new RegExp(`^\\d{${TICKET_CODE_LENGTH}}$`);
@@ -22,6 +24,7 @@ export class CheckInService {
     private readonly orders: OrdersRepository,
     private readonly access: CinemaAccessService,
     private readonly payments: PaymentRecordsService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async checkIn(user: AuthUser, dto: CheckInDto): Promise<OrderDto> {
@@ -35,23 +38,31 @@ export class CheckInService {
     if (order.checkedInAt) {
       throw new AppException(ResultCode.TicketInvalid, `already checked in at ${order.checkedInAt.toISOString()}`);
     }
-    const [checkedIn, payments] = await Promise.all([this.record(order.id), this.payments.latestOf([order.id])]);
+    const { checkedIn, payment } = await this.record(view);
     return toOrderDto(
       { ...order, checkedInAt: checkedIn },
       show,
       { isOwner: order.userId === user.id, now: checkedIn },
-      payments.get(order.id),
+      payment,
     );
   }
 
-  private record(orderId: number): Promise<Date> {
+  private record(view: OrderView): Promise<{ checkedIn: Date; payment: PaymentRecord | undefined }> {
+    const { order } = view;
     return this.sales.run(async (tx) => {
       const now = tx.startedAt;
       // The scan that flips checked_in_at wins; a racing second scan updates nothing.
-      if (!(await this.orders.markCheckedIn(tx, orderId, now))) {
+      const [marked, latest] = await Promise.all([
+        this.orders.markCheckedIn(tx, order.id, now),
+        this.payments.latestOf([order.id], tx),
+      ]);
+      if (!marked) {
         throw new AppException(ResultCode.TicketInvalid, 'the ticket was checked in or refunded meanwhile');
       }
-      return now;
+      const payment = latest.get(order.id);
+      const scanned = { ...order, checkedInAt: now };
+      await this.outbox.record(tx, [orderEvent('ticket.checked_in', view, scanned, payment, now)]);
+      return { checkedIn: now, payment };
     });
   }
 }

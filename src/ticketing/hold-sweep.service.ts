@@ -8,6 +8,10 @@ import { SeatStatusChange } from '../live-seats/seat-change';
 import { SeatEventsService } from '../live-seats/seat-events.service';
 import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { OrdersRepository } from './orders.repository';
+import { OrderViewsRepository } from './order-views.repository';
+import { orderEvent } from './order-events';
+import { OutboxService } from '../outbox/outbox.service';
+import { PaymentRecordsService } from '../payments/payment-records.service';
 import { PaymentSweepService } from './payment-sweep.service';
 import { SeatClaimsRepository } from './seat-claims.repository';
 
@@ -33,7 +37,10 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
     private readonly orders: OrdersRepository,
     private readonly claims: SeatClaimsRepository,
     private readonly seatEvents: SeatEventsService,
-    private readonly payments: PaymentSweepService,
+    private readonly paymentSweep: PaymentSweepService,
+    private readonly views: OrderViewsRepository,
+    private readonly payments: PaymentRecordsService,
+    private readonly outbox: OutboxService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,7 +61,7 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
    * here), then sweeps until no lapsed pending order is left; answers how many orders it expired.
    */
   async sweep(): Promise<number> {
-    await this.payments.sweep();
+    await this.paymentSweep.sweep();
     let expired = 0;
     for (;;) {
       const { found, marked } = await this.sales.run((tx) => this.expireLapsed(tx));
@@ -67,16 +74,32 @@ export class HoldSweepService implements OnApplicationBootstrap, BeforeApplicati
     const now = tx.startedAt;
     const ids = await this.orders.findLapsedPendingIds(tx, now, BATCH);
     if (!ids.length) return { found: 0, marked: 0 };
-    const lapsed = await this.claims.findLapsedOfOrders(tx, ids, now);
-    await this.schedules.lockSeats(
+    const before = await this.views.viewsIn(tx, ids);
+    await this.schedules.lockSeats(tx, [...new Set([...before.values()].map((view) => view.order.scheduleId))]);
+    // Read again under the locks: a payment may have bought one of these orders, or a hold cleared
+    // one of their lapsed claims and taken its seat, and neither may be announced as expired or free.
+    const [views, freed, latest] = await Promise.all([
+      this.views.viewsIn(tx, ids),
+      this.claims.findLapsedOfOrders(tx, ids, now),
+      this.payments.latestOf(ids, tx),
+    ]);
+    const lapsed = [...views.values()].filter(({ order }) => order.status === 'pending' && order.expiresAt <= now);
+    if (!lapsed.length) return { found: ids.length, marked: 0 };
+    const marked = await this.orders.markExpired(
       tx,
-      lapsed.map((seat) => seat.scheduleId),
+      lapsed.map(({ order }) => order.id),
+      now,
     );
-    // Read again under the locks: a hold may have cleared one of these lapsed claims and taken its
-    // seat in between, and that seat must not be announced as free.
-    const freed = await this.claims.findLapsedOfOrders(tx, ids, now);
-    const marked = await this.orders.markExpired(tx, ids, now);
-    await this.announceFreedSeats(tx, freed);
+    // Every change of an order's status takes its showtime's lock, held here: what was read is what
+    // was marked. Were it ever not, no event may go out for an order that did not expire.
+    if (marked !== lapsed.length) {
+      throw new Error(`expired ${marked} of ${lapsed.length} lapsed orders read under lock`);
+    }
+    const events = lapsed.map((view) => {
+      const expired = { ...view.order, status: 'expired' as const, closedAt: now };
+      return orderEvent('order.expired', view, expired, latest.get(view.order.id), now);
+    });
+    await Promise.all([this.announceFreedSeats(tx, freed), this.outbox.record(tx, events)]);
     await this.claims.deleteLapsedOfOrders(tx, ids, now);
     return { found: ids.length, marked };
   }

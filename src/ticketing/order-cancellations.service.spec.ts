@@ -1,3 +1,4 @@
+import type { OutboxService } from '../outbox/outbox.service';
 import { ConfigService } from '@nestjs/config';
 import { AppException } from '../common/app.exception';
 import type { AuthUser } from '../common/decorators/auth.decorators';
@@ -45,7 +46,12 @@ describe('OrderCancellationsService.refund', () => {
       requireOwn: jest.fn().mockResolvedValue({ order: order as unknown as Order, show }),
       toDto: jest.fn((view: { order: Order }) => Promise.resolve({ status: view.order.status })),
     };
-    const payments = { ofOrder: jest.fn().mockResolvedValue([]), recordRefund: jest.fn() };
+    const payments = {
+      ofOrder: jest.fn().mockResolvedValue([]),
+      recordRefund: jest.fn(),
+      latestOf: jest.fn().mockResolvedValue(new Map()),
+    };
+    const outbox = { record: jest.fn() };
     const config = { get: jest.fn().mockReturnValue(30) };
     const seatEvents = { publishAfterCommit: jest.fn() };
     const service = new OrderCancellationsService(
@@ -59,8 +65,9 @@ describe('OrderCancellationsService.refund', () => {
       payments as unknown as PaymentRecordsService,
       {} as PaymentProvidersService,
       {} as ProviderFollowUps,
+      outbox as unknown as OutboxService,
     );
-    return { service, runner, orders, sales, claims };
+    return { service, runner, orders, sales, claims, outbox };
   }
 
   it('should refuse with 2007 inside the cutoff, without opening a transaction', async () => {
@@ -69,17 +76,19 @@ describe('OrderCancellationsService.refund', () => {
     expect(runner.runForShowtime).not.toHaveBeenCalled();
   });
 
-  it('should refund before the cutoff: seats off the sold count, claims deleted', async () => {
-    const { service, sales, claims } = setup(startingIn(31));
+  it('should refund before the cutoff: seats off the sold count, claims deleted, order.refunded recorded', async () => {
+    const { service, sales, claims, outbox } = setup(startingIn(31));
     await expect(service.refund(user, 1)).resolves.toMatchObject({ status: 'refunded' });
     expect(sales.recordSeatChange).toHaveBeenCalledWith(tx, 3, -1);
     expect(claims.deleteOfOrder).toHaveBeenCalledWith(tx, 1);
+    expect(outbox.record).toHaveBeenCalledWith(tx, [expect.objectContaining({ type: 'order.refunded', orderId: 1 })]);
   });
 
   it('should answer 2007 to the loser of two racing refunds and touch nothing', async () => {
-    const { service, sales, claims } = setup(startingIn(120), 0);
+    const { service, sales, claims, outbox } = setup(startingIn(120), 0);
     await expect(service.refund(user, 1)).rejects.toBeInstanceOf(AppException);
     expect(sales.recordSeatChange).not.toHaveBeenCalled();
     expect(claims.deleteOfOrder).not.toHaveBeenCalled();
+    expect(outbox.record).not.toHaveBeenCalled();
   });
 });

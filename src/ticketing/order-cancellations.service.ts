@@ -11,6 +11,8 @@ import { ScheduleSalesService } from '../schedules/schedule-sales.service';
 import { PaymentProvidersService, ProviderChannel, RefundOutcome } from '../payments/payment-providers.service';
 import { PaymentRecord, PaymentRecordsService, refundNumber } from '../payments/payment-records.service';
 import { OrderDto } from './dto/order.dto';
+import { OutboxService } from '../outbox/outbox.service';
+import { orderEvent } from './order-events';
 import { ProviderFollowUps } from './provider-follow-ups.service';
 import type { Order } from './entities/order.entity';
 import { effectiveStatus, refundRefusal } from './order-status';
@@ -32,6 +34,7 @@ export class OrderCancellationsService {
     private readonly payments: PaymentRecordsService,
     private readonly providers: PaymentProvidersService,
     private readonly followUps: ProviderFollowUps,
+    private readonly outbox: OutboxService,
   ) {}
 
   async cancel(user: AuthUser, id: number): Promise<OrderDto> {
@@ -48,7 +51,9 @@ export class OrderCancellationsService {
           `only a pending order can be cancelled; this one is ${status}`,
         );
       }
-      await this.freeSeats(tx, order, 0);
+      const cancelled = { ...order, status: 'cancelled' as const, closedAt: now };
+      const [, latest] = await Promise.all([this.freeSeats(tx, order, 0), this.payments.latestOf([order.id], tx)]);
+      await this.outbox.record(tx, [orderEvent('order.cancelled', view, cancelled, latest.get(order.id), now)]);
       return now;
     });
     // Its open payment attempts can no longer buy anything: closed at the provider now (or by the sweep).
@@ -77,6 +82,9 @@ export class OrderCancellationsService {
       }
       await this.freeSeats(tx, order, -order.seats.length);
       if (payment) await this.payments.recordRefund(tx, payment, { status: refunded, reason: 'customer refund' }, now);
+      const refundedOrder = { ...order, status: 'refunded' as const, closedAt: now };
+      const latest = await this.payments.latestOf([order.id], tx);
+      await this.outbox.record(tx, [orderEvent('order.refunded', view, refundedOrder, latest.get(order.id), now)]);
       return now;
     });
     return this.ordersService.toDto({ ...view, order: { ...order, status: 'refunded', closedAt: now } }, user);

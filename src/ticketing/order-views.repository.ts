@@ -7,11 +7,13 @@ import type { OrderStatus } from './order-status';
 import { instantOf, runStatement, selectRows } from '../database/raw-sql';
 import { readStatement } from '../database/statement';
 import { TickBatcher } from '../common/tick-batcher';
+import type { Transaction } from '../database/transaction';
 
 /** An order read with its showtime's movie, hall and cinema (owner included, for access checks). */
 export interface OrderView {
   order: Order;
   show: OrderShowtime;
+  cinemaId: number;
   cinemaOwnerId: number | null;
 }
 
@@ -19,7 +21,7 @@ const VIEW_SELECT = `SELECT o.id, o.user_id, o.schedule_id, o.status, o.seats, o
        o.discount_cents, o.voucher_id, o.voucher_code,
        o.expires_at, o.paid_at, o.payment_channel, o.ticket_code, o.checked_in_at, o.closed_at, o.created_at,
        s.starts_at, m.title AS movie_title, h.id AS hall_id, h.name AS hall_name, h.deleted_at AS hall_deleted_at,
-       c.name AS cinema_name, c.owner_id AS cinema_owner_id
+       c.id AS cinema_id, c.name AS cinema_name, c.owner_id AS cinema_owner_id
   FROM orders o
   INNER JOIN schedules s ON s.id = o.schedule_id
   INNER JOIN movies m ON m.id = s.movie_id
@@ -43,6 +45,14 @@ export class OrderViewsRepository {
   async findView(id: number, manager?: EntityManager): Promise<OrderView | null> {
     if (!manager || manager === this.dataSource.manager) return (await this.byId.load(id)) ?? null;
     return this.findOneView(manager, 'o.id = :id', { id });
+  }
+
+  /** The orders as they stand in `tx` (read after the caller's locks), by id. */
+  viewsIn(tx: Transaction, ids: number[]): Promise<Map<number, OrderView>> {
+    if (!ids.length) return Promise.resolve(new Map());
+    return tx.send(
+      readStatement<ViewRow, Map<number, OrderView>>(`${VIEW_SELECT} WHERE o.id IN (:...ids)`, { ids }, viewsById),
+    );
   }
 
   async findViewByTicketCode(ticketCode: string): Promise<OrderView | null> {
@@ -139,6 +149,7 @@ function toView(order: Order): OrderView {
       hallName: hallNameOf(schedule.hall!),
       startsAt: schedule.startsAt,
     },
+    cinemaId: schedule.cinema!.id,
     cinemaOwnerId: schedule.cinema!.ownerId,
   };
 }
@@ -166,6 +177,7 @@ interface ViewRow {
   hall_id: number | string;
   hall_name: string;
   hall_deleted_at: unknown;
+  cinema_id: number | string;
   cinema_name: string;
   cinema_owner_id: number | string | null;
 }
@@ -203,6 +215,7 @@ function rowToView(row: ViewRow): OrderView {
       hallName: hallNameOf(hall),
       startsAt: instantOf(row.starts_at)!,
     },
+    cinemaId: Number(row.cinema_id),
     cinemaOwnerId: row.cinema_owner_id === null ? null : Number(row.cinema_owner_id),
   };
 }

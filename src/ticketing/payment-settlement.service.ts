@@ -12,6 +12,8 @@ import { OrdersRepository, PaidFields } from './orders.repository';
 import { ProviderFollowUps } from './provider-follow-ups.service';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { newTicketCode } from './ticket-code';
+import { orderEvent } from './order-events';
+import { OutboxService } from '../outbox/outbox.service';
 
 /** A payment to turn into a sale: mock (recorded as it settles) or a provider's, reported paid. */
 export type Settle =
@@ -47,6 +49,7 @@ export class PaymentSettlementService {
     private readonly records: PaymentRecordsService,
     private readonly seatEvents: SeatEventsService,
     private readonly followUps: ProviderFollowUps,
+    private readonly outbox: OutboxService,
   ) {
     // Ticket codes are random: on the rare collision with uq_orders_ticket_code the batch is decided
     // again, with new codes.
@@ -80,41 +83,58 @@ export class PaymentSettlementService {
         ),
       ),
     ]);
-    const paid = await Promise.all(
-      jobs.map(({ view: { order } }, i) =>
-        claimed[i] ? this.orders.markPaid(tx, order.id, fields[i], now, order.seats.length) : Promise.resolve(false),
+    // Round trip 2: the orders turn paid, and each mock payment is recorded paid beside its order, so
+    // that its id is known to the order.paid event of round trip 3; one whose order did not turn paid
+    // is deleted again there (nothing was taken).
+    const [paid, mockIds] = await Promise.all([
+      Promise.all(
+        jobs.map(({ view: { order } }, i) =>
+          claimed[i] ? this.orders.markPaid(tx, order.id, fields[i], now, order.seats.length) : Promise.resolve(false),
+        ),
       ),
-    );
+      Promise.all(
+        jobs.map((job) =>
+          'payment' in job
+            ? Promise.resolve(0)
+            : this.records.insert(tx, { ...mockPayment(job.view.order, job.method, now), now }),
+        ),
+      ),
+    ]);
     const settlements: Settlement[] = [];
     for (const [i, job] of jobs.entries()) {
-      settlements.push(await this.settleOne(tx, job, { claimed: claimed[i], paid: paid[i], fields: fields[i] }));
+      const step = { claimed: claimed[i], paid: paid[i], fields: fields[i], mockId: mockIds[i] };
+      settlements.push(await this.settleOne(tx, job, step));
     }
+    const unused = mockIds.filter((id, i) => id && settlements[i].kind !== 'sold');
     const sold = settlements.flatMap((settlement) => (settlement.kind === 'sold' ? [settlement] : []));
-    if (sold.length) {
+    const paidEvents = jobs.flatMap((job, i) => {
+      const settlement = settlements[i];
+      if (settlement.kind !== 'sold') return [];
+      return [orderEvent('order.paid', job.view, settlement.order, settlement.payment, now)];
+    });
+    if (sold.length || unused.length) {
       const orders = sold.map((settlement) => settlement.order);
       const seats = orders.flatMap((order) =>
         order.seats.map(({ row, col }) => ({ row, col, status: 'sold' as const })),
       );
-      // One round trip: the claims turn permanent, the showtime counts the seats, mock payments are
-      // recorded, and the sold orders' attempts still open are read, to be closed after the commit.
-      const [, version, ids, open] = await Promise.all([
+      // Round trip 3: the claims turn permanent, the showtime counts the seats, the sales are
+      // recorded as events, and the sold orders' attempts still open are read, to be closed after
+      // the commit.
+      const [, version, , open] = await Promise.all([
         Promise.all(orders.map((order) => this.claims.makePermanent(tx, order.id))),
-        this.schedules.recordSeatChange(tx, scheduleId, seats.length),
-        Promise.all(
-          sold.map(({ payment }) =>
-            payment.id ? Promise.resolve(payment.id) : this.records.insert(tx, { ...payment, status: 'paid', now }),
-          ),
-        ),
-        this.records.openOf(
-          tx,
-          orders.map((order) => order.id),
-        ),
+        seats.length ? this.schedules.recordSeatChange(tx, scheduleId, seats.length) : Promise.resolve(0),
+        Promise.all([this.outbox.record(tx, paidEvents), this.records.discard(tx, unused)]),
+        orders.length
+          ? this.records.openOf(
+              tx,
+              orders.map((order) => order.id),
+            )
+          : Promise.resolve([]),
       ]);
-      sold.forEach((settlement, i) => {
-        settlement.payment.id = ids[i];
+      sold.forEach((settlement) => {
         settlement.others = open.filter((payment) => payment.orderId === settlement.order.id);
       });
-      this.seatEvents.publishAfterCommit(tx, scheduleId, version, seats);
+      if (seats.length) this.seatEvents.publishAfterCommit(tx, scheduleId, version, seats);
     }
     return settlements.map((value) => ({ value }));
   }
@@ -122,15 +142,14 @@ export class PaymentSettlementService {
   private async settleOne(
     tx: Transaction,
     job: Settle,
-    step: { claimed: boolean; paid: boolean; fields: PaidFields },
+    step: { claimed: boolean; paid: boolean; fields: PaidFields; mockId: number },
   ): Promise<Settlement> {
     const now = tx.startedAt;
     const { order } = job.view;
     if (!step.claimed) return { kind: 'settled-before' };
     if (!('payment' in job)) {
       if (!step.paid) return { kind: 'not-payable' };
-      // Recorded with the batch's last round trip (id 0 until then).
-      const payment = mockPayment(order, job.method, now);
+      const payment = { ...mockPayment(order, job.method, now), id: step.mockId };
       return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment, others: [] };
     }
     const payment: PaymentRecord = {
@@ -142,13 +161,32 @@ export class PaymentSettlementService {
     if (step.paid || (job.view.show.startsAt > now && (await this.sellLate(tx, order, step.fields)))) {
       return { kind: 'sold', order: { ...order, status: 'paid', ...step.fields }, payment, others: [] };
     }
-    await this.records.recordRefund(
-      tx,
-      payment,
-      { status: 'pending', reason: 'paid after the order could no longer be sold' },
-      now,
-    );
+    await Promise.all([
+      this.records.recordRefund(
+        tx,
+        payment,
+        { status: 'pending', reason: 'paid after the order could no longer be sold' },
+        now,
+      ),
+      this.expireLapsed(tx, job.view),
+    ]);
     return { kind: 'refunding', payment: { ...payment, status: 'refunding' } };
+  }
+
+  /**
+   * A payment too late to buy the seats ends its order's hold here when the sweep has not yet: the
+   * order turns expired, with its event, like the sweep would do it.
+   */
+  private async expireLapsed(tx: Transaction, view: OrderView): Promise<void> {
+    const now = tx.startedAt;
+    const { order } = view;
+    if (!(await this.orders.markExpired(tx, [order.id], now))) return;
+    const expired = { ...order, status: 'expired' as const, closedAt: now };
+    const latest = await this.records.latestOf([order.id], tx);
+    await Promise.all([
+      this.claims.deleteOfOrder(tx, order.id),
+      this.outbox.record(tx, [orderEvent('order.expired', view, expired, latest.get(order.id), now)]),
+    ]);
   }
 
   /**

@@ -18,6 +18,7 @@ import { PaymentSettlementService } from './payment-settlement.service';
 import { PaymentSweepService } from './payment-sweep.service';
 import { ProviderFollowUps } from './provider-follow-ups.service';
 import { PaymentsModule } from '../payments/payments.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { VouchersModule } from '../vouchers/vouchers.module';
 import { SeatClaimsRepository } from './seat-claims.repository';
 import { SeatHoldsService } from './seat-holds.service';
@@ -27,7 +28,15 @@ import { SeatMapService } from './seat-map.service';
 import { VoucherUsesModule } from './voucher-uses.module';
 
 @Module({
-  imports: [SchedulesModule, CatalogModule, LiveClaimsModule, VoucherUsesModule, PaymentsModule, VouchersModule],
+  imports: [
+    SchedulesModule,
+    CatalogModule,
+    LiveClaimsModule,
+    VoucherUsesModule,
+    PaymentsModule,
+    VouchersModule,
+    OutboxModule,
+  ],
   controllers: [
     OrdersController,
     OrderActionsController,

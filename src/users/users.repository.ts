@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, Not, Repository } from 'typeorm';
+import { Brackets, EntityManager, In, Not, Repository } from 'typeorm';
 import type { Role } from '../common/decorators/auth.decorators';
 import { TransactionRunner } from '../database/transaction-runner';
 import { User } from './entities/user.entity';
@@ -41,6 +41,12 @@ export class UsersRepository {
   findByIdForUpdate(manager: EntityManager, id: number): Promise<User | null> {
     const query = manager.getRepository(User).createQueryBuilder('u').where('u.id = :id', { id });
     return this.runner.forUpdate(query).getOne();
+  }
+
+  async contactsOf(ids: number[]): Promise<Map<number, { email: string | null; phone: string | null }>> {
+    if (!ids.length) return new Map();
+    const users = await this.users.find({ where: { id: In(ids) }, select: { id: true, email: true, phone: true } });
+    return new Map(users.map((user) => [user.id, { email: user.email, phone: user.phone }]));
   }
 
   findByPhone(phone: string): Promise<User | null> {

@@ -42,6 +42,11 @@ export class UsersService {
   }
 
   /** The statement reading the session side of these users, for the auth guard to send with its own. */
+  /** Where each account can be reached now: its email and phone, either null. */
+  contactsOf(ids: number[]): Promise<Map<number, { email: string | null; phone: string | null }>> {
+    return this.users.contactsOf(ids);
+  }
+
   sessionAccounts(userIds: number[]): Statement<Map<number, SessionAccount>> {
     return sessionAccountsStatement(userIds);
   }

@@ -1,37 +1,43 @@
 import { Logger, Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../../config/env.validation';
-import { CodeMessage } from './code-message';
+import { EnvironmentVariables } from '../config/env.validation';
+
+/** What a gateway is asked to send: the phone, what for, and the purpose's own fields (a code, a text). */
+export interface SmsMessage {
+  phone: string;
+  purpose: string;
+  [field: string]: string;
+}
 
 /** An SMS gateway. A real provider is one more class here and one more entry in SMS_DRIVERS. */
 export interface SmsDriver {
-  sendCode(phone: string, message: CodeMessage): Promise<void>;
+  send(message: SmsMessage): Promise<void>;
 }
 
 export const SMS_DRIVER = Symbol('SMS_DRIVER');
 
-/** Development: the code goes to the log. */
+/** Development: the message goes to the log. */
 export class LogSmsDriver implements SmsDriver {
   private readonly logger = new Logger('SmsLog');
 
-  sendCode(phone: string, message: CodeMessage): Promise<void> {
-    this.logger.log(`SMS code for ${phone} (${message.purpose}): ${message.code} [SMS_DRIVER=log]`);
+  send({ phone, purpose, ...fields }: SmsMessage): Promise<void> {
+    this.logger.log(`SMS for ${phone} (${purpose}): ${fields.code ?? fields.text} [SMS_DRIVER=log]`);
     return Promise.resolve();
   }
 }
 
-/** POSTs `{ phone, code, purpose }` as JSON to SMS_WEBHOOK_URL, for a gateway of your own. */
+/** POSTs the message as JSON to SMS_WEBHOOK_URL, for a gateway of your own. */
 export class WebhookSmsDriver implements SmsDriver {
   constructor(
     private readonly url: string,
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async sendCode(phone: string, message: CodeMessage): Promise<void> {
+  async send(message: SmsMessage): Promise<void> {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ phone, code: message.code, purpose: message.purpose }),
+      body: JSON.stringify(message),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     if (!response.ok) throw new Error(`SMS webhook answered HTTP ${response.status}`);

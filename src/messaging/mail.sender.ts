@@ -1,15 +1,15 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createTransport, Transporter } from 'nodemailer';
-import { EnvironmentVariables } from '../../config/env.validation';
-import { CodeMessage, codeText } from './code-message';
+import type Mail from 'nodemailer/lib/mailer';
+import { EnvironmentVariables } from '../config/env.validation';
 
-/** Email codes over SMTP (SMTP_URL); without it they go to the log, a development aid only. */
+/** Email over SMTP (SMTP_URL); without it a line goes to the log instead, a development aid only. */
 @Injectable()
 export class MailSender implements OnModuleInit {
   private readonly logger = new Logger(MailSender.name);
   private readonly transport?: Transporter;
-  private readonly from: string;
+  readonly from: string;
 
   constructor(private readonly config: ConfigService<EnvironmentVariables, true>) {
     const url = config.get('SMTP_URL', { infer: true });
@@ -26,20 +26,16 @@ export class MailSender implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.transport && this.config.get('NODE_ENV', { infer: true }) === 'production') {
-      this.logger.warn('SMTP_URL is not set: email codes are written to the log instead of being sent');
+      this.logger.warn('SMTP_URL is not set: emails are written to the log instead of being sent');
     }
   }
 
-  async sendCode(email: string, message: CodeMessage): Promise<void> {
+  /** `unsentLine` is what the log says without SMTP_URL: what a developer needs from the mail. */
+  async send(mail: Mail.Options, unsentLine: string): Promise<void> {
     if (!this.transport) {
-      this.logger.log(`email code for ${email} (${message.purpose}): ${message.code} [SMTP_URL unset]`);
+      this.logger.log(`${unsentLine} [SMTP_URL unset]`);
       return;
     }
-    await this.transport.sendMail({
-      from: this.from,
-      to: email,
-      subject: 'Your TTMS verification code',
-      text: codeText(message),
-    });
+    await this.transport.sendMail({ from: this.from, ...mail });
   }
 }

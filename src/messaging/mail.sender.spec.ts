@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../../config/env.validation';
+import { EnvironmentVariables } from '../config/env.validation';
 import { MailSender } from './mail.sender';
 
 describe('MailSender without SMTP_URL', () => {
@@ -12,7 +12,7 @@ describe('MailSender without SMTP_URL', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('should warn at start in production that codes go to the log', () => {
+  it('should warn at start in production that emails go to the log', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation();
     new MailSender(config({ NODE_ENV: 'production' })).onModuleInit();
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/SMTP_URL is not set/));
@@ -23,7 +23,7 @@ describe('MailSender without SMTP_URL', () => {
     const log = jest.spyOn(Logger.prototype, 'log').mockImplementation();
     const sender = new MailSender(config({ NODE_ENV: 'development' }));
     sender.onModuleInit();
-    await sender.sendCode('a@b.c', { code: '123456', purpose: 'reset', expiresInSeconds: 300 });
+    await sender.send({ to: 'a@b.c', subject: 'code', text: '123456' }, 'email code for a@b.c: 123456');
     expect(warn).not.toHaveBeenCalled();
     expect(log).toHaveBeenCalledWith(expect.stringContaining('123456'));
   });
