@@ -2,7 +2,8 @@
  * A real server for the integration runs (newman flows, the Swagger UI browser test): builds dist/ when it
  * is missing or older than the sources, starts `node dist/main.js` on a fresh temporary SQLite file with
  * the test knobs of CONTRACT section 9, and runs an SMS inbox that the server's webhook driver posts codes
- * to, so that a client can read them back at `GET /codes/:phone`.
+ * and ticket notices to, so that a client can read codes back at `GET /codes/:phone`; the inbox is also a
+ * webhook receiver (`POST /webhooks`, read back at `GET /webhooks`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -23,7 +24,10 @@ export interface TestServer {
   origin: string;
   /** origin + /api/v1 */
   baseUrl: string;
-  /** where GET /codes/:phone answers the last SMS code sent to that phone */
+  /**
+   * where GET /codes/:phone answers the last SMS code sent to that phone, and GET /webhooks the webhooks
+   * received at POST /webhooks
+   */
   smsInboxUrl: string;
   admin: { name: string; password: string };
   captchaCode: string;
@@ -77,15 +81,49 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+/** What the server's SMS webhook driver posts: a login/register code, or a ticket or refund notice (no code). */
 interface SmsMessage {
   phone: string;
-  code: string;
   purpose: string;
+  code?: string;
+  text?: string;
+  ticketCode?: string;
 }
 
-/** POST anything `{ phone, code, purpose }` (the webhook SMS driver); GET /codes/:phone reads the last one. */
+/** One webhook the server delivered to `POST /webhooks`: its `webhook-id` header and what the body is about. */
+interface ReceivedWebhook {
+  webhookId: string | null;
+  type: unknown;
+  orderId: unknown;
+}
+
+function isSmsMessage(value: unknown): value is SmsMessage {
+  const message = value as Partial<SmsMessage> | null;
+  return (
+    typeof message?.phone === 'string' &&
+    typeof message.purpose === 'string' &&
+    (message.code === undefined || typeof message.code === 'string')
+  );
+}
+
+function receivedWebhook(request: IncomingMessage, text: string): ReceivedWebhook {
+  const body = JSON.parse(text) as { type?: unknown; data?: { id?: unknown } } | null;
+  const webhookId = request.headers['webhook-id'];
+  return {
+    webhookId: typeof webhookId === 'string' ? webhookId : null,
+    type: body?.type,
+    orderId: body?.data?.id,
+  };
+}
+
+/**
+ * SMS: POST to any other path `{ phone, purpose, code?, text?, ticketCode? }` (the webhook SMS driver);
+ * GET /codes/:phone reads the last message to that phone that had a code.
+ * Webhooks: POST /webhooks records `{ webhookId, type, orderId }` and answers 204; GET /webhooks lists them.
+ */
 async function startSmsInbox(): Promise<{ url: string; server: Server }> {
-  const lastByPhone = new Map<string, SmsMessage>();
+  const lastCodeByPhone = new Map<string, SmsMessage>();
+  const webhooks: ReceivedWebhook[] = [];
   const send = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   };
@@ -93,20 +131,32 @@ async function startSmsInbox(): Promise<{ url: string; server: Server }> {
     const url = new URL(request.url ?? '/', 'http://inbox');
     const codeRead = /^\/codes\/([^/]+)$/.exec(url.pathname);
     if (request.method === 'GET' && codeRead) {
-      const message = lastByPhone.get(decodeURIComponent(codeRead[1]));
+      const message = lastCodeByPhone.get(decodeURIComponent(codeRead[1]));
       if (message) send(response, 200, message);
       else send(response, 404, { error: 'no code sent to that phone yet' });
       return;
     }
-    if (request.method !== 'POST') return send(response, 405, { error: 'POST an SMS or GET /codes/:phone' });
+    if (request.method === 'GET' && url.pathname === '/webhooks') return send(response, 200, webhooks);
+    if (request.method !== 'POST') {
+      return send(response, 405, { error: 'POST an SMS or a webhook, GET /codes/:phone or /webhooks' });
+    }
+    if (url.pathname === '/webhooks') {
+      readBody(request)
+        .then((text) => {
+          webhooks.push(receivedWebhook(request, text));
+          response.writeHead(204).end();
+        })
+        .catch(() => send(response, 400, { error: 'expected a JSON webhook { type, timestamp, data }' }));
+      return;
+    }
     readBody(request)
       .then((text) => {
-        const message = JSON.parse(text) as SmsMessage;
-        if (typeof message.phone !== 'string' || typeof message.code !== 'string') throw new Error('phone and code');
-        lastByPhone.set(message.phone, message);
+        const message: unknown = JSON.parse(text);
+        if (!isSmsMessage(message)) throw new Error('phone and purpose');
+        if (message.code !== undefined) lastCodeByPhone.set(message.phone, message);
         send(response, 200, { received: true });
       })
-      .catch(() => send(response, 400, { error: 'expected JSON { phone, code, purpose }' }));
+      .catch(() => send(response, 400, { error: 'expected JSON { phone, purpose, code?, text?, ticketCode? }' }));
   });
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}`, server };
@@ -138,6 +188,8 @@ export async function startTestServer(options: { env?: Record<string, string> } 
     ADMIN_PASSWORD: admin.password,
     SMS_DRIVER: 'webhook',
     SMS_WEBHOOK_URL: `${inbox.url}/sms`,
+    // The flows' webhook receiver is the inbox, on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE: 'on',
     JWT_SECRET: 'integration-runs-only-secret',
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
