@@ -125,14 +125,19 @@ export class DeliveriesRepository {
   }
 
   /** Records an attempt's outcome, unless its claim ran out and another attempt took over. */
-  async finish(id: number, token: string, outcome: AttemptOutcome, after: AfterAttempt): Promise<boolean> {
+  async finish(
+    tx: Transaction,
+    id: number,
+    token: string,
+    outcome: AttemptOutcome,
+    after: AfterAttempt,
+  ): Promise<boolean> {
     const sql = `UPDATE notification_deliveries
                     SET status = :status, last_status_code = :statusCode, last_error = :error,
                         next_attempt_at = :nextAttemptAt, delivered_at = COALESCE(:deliveredAt, delivered_at),
                         claim_token = NULL
                   WHERE id = :id AND claim_token = :token`;
-    const result = await runStatement(
-      this.dataSource.manager,
+    const result = await tx.send(
       writeStatement(sql, {
         id,
         token,

@@ -83,7 +83,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   async attemptNow(delivery: DeliveryRecord, token: string, keepSchedule: boolean): Promise<void> {
     const outcome = await this.sender.attempt(delivery);
     const after = afterAttempt(keepSchedule ? delivery.attempts : Infinity, this.schedule, outcome, new Date());
-    await this.deliveries.finish(delivery.id, token, outcome, after);
+    await this.sales.run((tx) => this.deliveries.finish(tx, delivery.id, token, outcome, after));
   }
 
   private async cycle(): Promise<void> {
@@ -127,7 +127,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       const outcome = await this.sender.attempt(delivery);
       const after = afterAttempt(delivery.attempts, this.schedule, outcome, new Date());
-      await this.deliveries.finish(delivery.id, delivery.claimToken!, outcome, after);
+      await this.sales.run((tx) => this.deliveries.finish(tx, delivery.id, delivery.claimToken!, outcome, after));
       if (!outcome.delivered) {
         this.logger.warn(
           `${delivery.channel} delivery ${delivery.id} (${delivery.eventType}) attempt ${delivery.attempts} failed: ${outcome.error}`,
