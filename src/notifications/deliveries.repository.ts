@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { instantOf, runStatement, selectRows } from '../database/raw-sql';
+import { instantOf, selectRows } from '../database/raw-sql';
 import { readStatement, writeStatement } from '../database/statement';
 import type { Transaction } from '../database/transaction';
 import type { EventType } from '../outbox/outbox.service';
