@@ -78,6 +78,12 @@ export class DeliveriesRepository {
     await tx.send(writeStatement(sql, params));
   }
 
+  /** A cheap look before opening a transaction: is anything due? (An idle instance then writes nothing.) */
+  async anyDue(now: Date): Promise<boolean> {
+    const sql = `SELECT 1 AS one FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= :now LIMIT 1`;
+    return (await selectRows(this.dataSource.manager, sql, { now })).length > 0;
+  }
+
   /**
    * The oldest due deliveries, locked until `tx` ends; other instances skip them (SKIP LOCKED on
    * MariaDB: across Galera nodes the claim's write conflicts at certification instead, and the loser

@@ -103,6 +103,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Claims up to `limit` due deliveries for this instance; those whose last attempt was cut off fail instead. */
   private async claimDue(limit: number): Promise<DeliveryRecord[]> {
+    if (!(await this.deliveries.anyDue(new Date()))) return [];
     const token = randomBytes(12).toString('hex');
     const ids = await this.sales.run(async (tx) => {
       const now = tx.startedAt;
