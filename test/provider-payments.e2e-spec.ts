@@ -1,3 +1,4 @@
+import { OutboxEvent } from '../src/outbox/entities/outbox-event.entity';
 import { HoldSweepService } from '../src/ticketing/hold-sweep.service';
 import { Order } from '../src/ticketing/entities/order.entity';
 import { SeatClaim } from '../src/ticketing/entities/seat-claim.entity';
@@ -209,7 +210,12 @@ describe('Provider payments: Alipay and WeChat Pay (CONTRACT 12)', () => {
       await pay(t.http, rival, rivals.body.data.id).expect(200);
 
       expect(await alipayNotify(t.http, gateways.alipay.pay(outTradeNo))).toEqual({ status: 200, text: 'success' });
-      expect((await orderRow(t.db, id)).status).not.toBe('paid');
+      // The settlement ends the lapsed hold the sweep had not ended yet, and reports it (CONTRACT 14).
+      expect((await orderRow(t.db, id)).status).toBe('expired');
+      const events = await t.db.getRepository(OutboxEvent).findBy({ orderId: id });
+      expect(events.map((event) => [event.type, JSON.parse(event.body).data.status])).toEqual([
+        ['order.expired', 'expired'],
+      ]);
       const [payment] = await paymentsOf(t.db, id);
       expect(payment).toMatchObject({ status: 'refunded', refundedAt: expect.any(Date) });
       expect(await refundOf(t.db, payment.id)).toMatchObject({ status: 'succeeded', amountCents: 4550 });
