@@ -9,15 +9,6 @@ import { buildOnce } from './support/spawn-app';
 import { bootTestApp, TestApp } from './support/test-app';
 import { API, hold, pay, Seat } from './support/ticketing';
 
-/*
- * BUG (found by this file at 90ac1a1, src/notifications/deliveries.repository.ts): finish() writes an
- * attempt's outcome through runStatement(dataSource.manager) outside any transaction, and raw-sql.ts
- * refuses every such write ('writes run inside a transaction'; the worker logs "recording delivery N
- * failed"). No outcome is recorded: a delivery answered 2xx stays pending and claimed, is sent again
- * each time its 15 s claim runs out, and ends failed as "cut off" after 1 + schedule length attempts.
- * The assertions on the deliveries' rows marked BUG fail until it is fixed.
- */
-
 /** The claim an attempt holds (retry-schedule.ts CLAIM_MS): a killed instance's attempt is made again after it. */
 const CLAIM_LEASE_MS = 15_000;
 /** Every instance's schedule here: two more attempts, a second apart, after the first. */
@@ -188,7 +179,6 @@ const QUIET_MS = 4_000;
         expect(Object.fromEntries(bodiesById(to))).toEqual(
           Object.fromEntries(events.map((event) => [event.eventId, [event.body]])),
         );
-        // BUG: see the note on DeliveriesRepository.finish at the top of this file.
         expect(events.flatMap((event) => event.deliveries)).toEqual(
           events.map(() => ({
             channel: 'webhook',
@@ -240,7 +230,6 @@ const QUIET_MS = 4_000;
         // Not before the claim of the killed attempt ran out.
         expect(again.at - first.at).toBeGreaterThanOrEqual(CLAIM_LEASE_MS - 1000);
         const [done] = await paidEventsOf([orderId]);
-        // BUG: see the note on DeliveriesRepository.finish at the top of this file.
         expect(done.deliveries).toEqual([
           { channel: 'webhook', status: 'delivered', attempts: 2, lastStatusCode: 200, claimed: false },
         ]);
@@ -296,7 +285,6 @@ const QUIET_MS = 4_000;
           expect(Object.fromEntries(bodiesById(to))).toEqual(
             Object.fromEntries(events.map((event) => [event.eventId, [event.body]])),
           );
-          // BUG: see the note on DeliveriesRepository.finish at the top of this file.
           expect(events.flatMap((event) => event.deliveries)).toEqual(
             events.map(() => ({
               channel: 'webhook',
@@ -349,7 +337,6 @@ const QUIET_MS = 4_000;
           expect(Object.fromEntries(to.countsById())).toEqual(
             Object.fromEntries(events.map((event) => [event.eventId, ATTEMPTS_IN_ALL])),
           );
-          // BUG: see the note on DeliveriesRepository.finish at the top of this file.
           expect(events.flatMap((event) => event.deliveries)).toEqual(
             events.map(() => ({
               channel: 'webhook',
