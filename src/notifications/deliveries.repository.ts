@@ -169,9 +169,13 @@ export class DeliveriesRepository {
     );
   }
 
-  /** An endpoint switched off gets nothing more: what was still to be sent is failed, and says why. */
+  /**
+   * An endpoint switched off gets nothing more: what was still to be sent is failed, and says why.
+   * The claims go too, so that an attempt under way cannot bring its delivery back to pending.
+   */
   async failPendingOf(tx: Transaction, endpointId: number, error: string): Promise<void> {
-    const sql = `UPDATE notification_deliveries SET status = 'failed', next_attempt_at = NULL, last_error = :error
+    const sql = `UPDATE notification_deliveries
+                    SET status = 'failed', next_attempt_at = NULL, claim_token = NULL, last_error = :error
                   WHERE endpoint_id = :endpointId AND status = 'pending'`;
     await tx.send(writeStatement(sql, { endpointId, error }));
   }
