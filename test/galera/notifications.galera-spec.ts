@@ -15,6 +15,8 @@ const KILLED_NODE = 2;
 const KILLED = KILLED_NODE - 1;
 /** Past this a client gives up on a request (a dead node's instance may hang on its connection). */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** The claim an attempt holds (retry-schedule.ts CLAIM_MS): a cut-off attempt is made again after it. */
+const CLAIM_LEASE_MS = 15_000;
 /** How long the receiver must stay quiet to show that nothing more comes. */
 const QUIET_MS = 5_000;
 
@@ -204,11 +206,22 @@ describe('Notifications through the three instances of a Galera Cluster (CONTRAC
     const counts = to.countsById();
     const eventIds = orders.flatMap((order) => order.eventIds);
     const repeats = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+    // Each repeated event: when it first came (from the kill) and how long until it came again.
+    const repeated = [...counts]
+      .filter(([, n]) => n > 1)
+      .map(([id]) => {
+        const times = to.received.filter((r) => r.webhookId === id).map((r) => r.at);
+        return { first: times[0] - killedAt, gap: Math.min(...times.slice(1).map((at, i) => at - times[i])) };
+      });
+    const range = (values: number[]) => (values.length ? `${Math.min(...values)} to ${Math.max(...values)} ms` : '-');
     console.log(
       `Galera: ${orders.length} orders paid (${told.flat().filter((a) => a === 'paid').length} answered paid), ` +
         `${counts.size} events received in ${to.received.length} requests: ${repeats} repeats, ` +
-        `${orders.filter((order) => order.deliveries.some((d) => d.attempts > 1)).length} deliveries with more than one attempt`,
+        `${orders.filter((order) => order.deliveries.some((d) => d.attempts > 1)).length} deliveries with more than one attempt; ` +
+        `repeated events first came ${range(repeated.map((r) => r.first))} from the kill, again after ${range(repeated.map((r) => r.gap))}`,
     );
+    // A repeat is an attempt cut off by the kill, made again once its claim ran out: never two claims at once.
+    expect(repeated.filter((r) => r.gap < CLAIM_LEASE_MS - 1000)).toEqual([]);
     // Rushed through all three nodes before the kill and two after it.
     expect(orders.length).toBeGreaterThan(75);
     expect({
