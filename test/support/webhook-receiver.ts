@@ -22,6 +22,8 @@ export interface ReceivedRequest {
   /** the mode that answered it */
   answeredWith: AnswerMode;
   receivedAt: Date;
+  /** when its connection closed (a hung request: when the sender gave up), null while open */
+  closedAt: Date | null;
 }
 
 export interface WebhookReceiver {
@@ -49,14 +51,18 @@ export async function startWebhookReceiver(mode: AnswerMode = 'ok'): Promise<Web
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const answeredWith = receiver.mode;
-      requests.push({
+      const request: ReceivedRequest = {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         rawBody: Buffer.concat(chunks).toString('utf8'),
         answeredWith,
         receivedAt: new Date(),
-      });
+        closedAt: null,
+      };
+      requests.push(request);
+      if (req.socket.destroyed) request.closedAt = new Date();
+      else req.socket.once('close', () => (request.closedAt = new Date()));
       switch (answeredWith) {
         case 'ok':
           res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
