@@ -815,7 +815,9 @@ describe('Notifications: webhooks and ticket confirmations (CONTRACT 14)', () =>
       expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value.map((a) => a.address) : []).toEqual([email]);
       expect(parsed.messageId).toBe(`<ticket.${event.eventId}@${MAIL_DOMAIN}>`);
       expect(parsed.text).toContain(order.ticketCode);
-      for (const fact of [show.movie.title, show.cinema.name, show.hall.name]) expect(parsed.text).toContain(fact);
+      for (const fact of [show.movie.title, show.cinema.name, show.hall.name, 'row 2 seat 4']) {
+        expect(parsed.text).toContain(fact);
+      }
 
       const png = parsed.attachments.find((a) => a.contentType === 'image/png');
       expect(png?.filename).toBe(`ticket-${order.ticketCode}.png`);
