@@ -11,6 +11,11 @@ import { afterAttempt, CLAIM_MS, parseSchedule } from './retry-schedule';
 
 /** How often an idle instance looks for due deliveries: the first attempt goes out within 5 s of the commit. */
 const POLL_MS = 1_000;
+/**
+ * The least time between two cycles woken by commits: under a rush every commit wakes the worker,
+ * and a cycle per commit spent the database's time on routing transactions of one event each.
+ */
+const WAKE_GAP_MS = 250;
 /** Attempts one instance makes at once; a receiver that hangs holds one of them for at most 10 s. */
 const CAPACITY = 32;
 
@@ -31,6 +36,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private cycling?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastCycleAt = 0;
+  private wake?: NodeJS.Timeout;
 
   constructor(
     config: ConfigService<EnvironmentVariables, true>,
@@ -56,18 +63,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.wake);
     this.unsubscribe?.();
     await this.cycling;
     await Promise.allSettled([...this.attempts]);
   }
 
-  /** One cycle at a time; a kick during a cycle runs another after it. */
+  /** One cycle at a time, WAKE_GAP_MS apart at least; a kick meanwhile runs one more after it. */
   kick(): void {
     if (this.stopped) return;
     if (this.cycling) {
       this.again = true;
       return;
     }
+    const wait = this.lastCycleAt + WAKE_GAP_MS - Date.now();
+    if (wait > 0) {
+      if (!this.wake) {
+        this.wake = setTimeout(() => {
+          this.wake = undefined;
+          this.kick();
+        }, wait);
+        this.wake.unref();
+      }
+      return;
+    }
+    this.lastCycleAt = Date.now();
     this.cycling = this.cycle()
       .catch((error: Error) => this.logger.error(`notification cycle failed: ${error.message}`))
       .finally(() => {
