@@ -100,7 +100,7 @@ const EXPORTED = {
   outbox: ['outbox.module.ts', 'outbox.service.ts'],
   notifications: ['notifications.module.ts'],
   health: ['health.module.ts'],
-  demo: ['demo-data.module.ts'],
+  demo: ['demo-data.module.ts', 'demo-data.service.ts'],
 };
 
 

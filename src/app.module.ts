@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { Options as PinoOptions } from 'pino-http';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { createValidationPipe } from './common/validation';
 import { EnvironmentVariables, validateEnv } from './config/env.validation';
@@ -27,6 +28,7 @@ import { LiveSeatsModule } from './live-seats/live-seats.module';
 import { PaymentsModule } from './payments/payments.module';
 import { VouchersModule } from './vouchers/vouchers.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { quietStartUp, readableLogStream } from './common/readable-log';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -42,10 +44,10 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
     ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnv }),
     LoggerModule.forRootAsync({
       inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
-        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        pinoHttp: {
+      useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
+        const options: PinoOptions = {
           level: config.get('LOG_LEVEL', { infer: true }),
+          hooks: { logMethod: quietStartUp },
           genReqId: requestId,
           redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
           serializers: {
@@ -58,8 +60,14 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
           },
           customSuccessMessage: (req, res, ms) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(ms)}ms`,
           customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
-        },
-      }),
+        };
+        // A person at a terminal reads lines; anything else (a file, a collector, production) gets JSON.
+        const watched = process.stdout.isTTY && config.get('NODE_ENV', { infer: true }) !== 'production';
+        return {
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: watched ? [options, readableLogStream()] : options,
+        };
+      },
     }),
     ScheduleModule.forRoot(),
     ThrottlerModule.forRootAsync({ inject: [ConfigService], useFactory: rateLimitOptions }),

@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './bootstrap';
 import { EnvironmentVariables } from './config/env.validation';
+import { DemoDataService } from './demo/demo-data.service';
 
 /** How long requests in flight may take after SIGTERM before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -19,7 +20,19 @@ async function main(): Promise<void> {
   closeGracefullyOnSignals(app, logger);
   const port = config.get('PORT', { infer: true });
   await app.listen(port);
-  logger.log(`TTMS listening on http://localhost:${port} (Swagger UI: /docs)`);
+  const origin = `http://localhost:${port}`;
+  logger.log(`TTMS is ready. Seat picker: ${origin}/`);
+  logger.log(`Swagger UI: ${origin}/docs (the API under ${origin}/api/v1)`);
+  const accounts = app.get(DemoDataService).accounts();
+  // Passwords only to a person at a terminal; a log collector gets where to find them.
+  if (process.stdout.isTTY) {
+    for (const { role, name, password } of accounts) {
+      logger.log(`Demo ${role}: account "${name}", password "${password}"`);
+    }
+  } else if (accounts.length) {
+    const names = accounts.map(({ role, name }) => `${role} "${name}"`).join(', ');
+    logger.log(`Demo accounts: ${names}; their passwords are in demo-accounts.json beside the database file`);
+  }
 }
 
 /**

@@ -11,5 +11,6 @@ import { DemoCatalogWriter } from './demo-writer';
 @Module({
   imports: [AuthModule, UsersModule, CatalogModule, HallsModule, SchedulesModule, VouchersModule],
   providers: [DemoDataService, DemoCatalogWriter],
+  exports: [DemoDataService],
 })
 export class DemoDataModule {}

@@ -1,6 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { PasswordService } from '../auth/password.service';
 import { CinemasService } from '../catalog/cinemas.service';
@@ -70,9 +72,29 @@ export class DemoDataService implements OnApplicationBootstrap {
     }
     const accounts = await this.seedIfEmpty();
     if (!accounts) return;
-    // A demo aid, printed once: the accounts are random per database and never exist in production.
-    const list = accounts.map((a) => `${a.role} "${a.name}" password "${a.password}"`).join('; ');
-    this.logger.log(`demo accounts (shown only now): ${list}`);
+    // A demo aid: the accounts are random per database and never exist in production. Kept beside
+    // the database file (readable by its owner only), so that every start can name them again.
+    writeFileSync(this.accountsFile(), `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+    this.logger.log(`demo data written; its accounts are in ${this.accountsFile()}`);
+  }
+
+  /** The demo accounts of this embedded database, or none (no demo data, or another database). */
+  accounts(): DemoAccount[] {
+    const blocker = demoSeedingBlocker({
+      demoData: this.config.get('DEMO_DATA', { infer: true }),
+      databaseUrl: this.config.get('DATABASE_URL', { infer: true }),
+      nodeEnv: this.config.get('NODE_ENV', { infer: true }),
+    });
+    if (blocker || !existsSync(this.accountsFile())) return [];
+    try {
+      return JSON.parse(readFileSync(this.accountsFile(), 'utf8')) as DemoAccount[];
+    } catch {
+      return [];
+    }
+  }
+
+  private accountsFile(): string {
+    return join(dirname(resolve(this.config.get('DATABASE_PATH', { infer: true }))), 'demo-accounts.json');
   }
 
   /** Seeds in one transaction; null when the database already holds users, cinemas or movies. */
