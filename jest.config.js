@@ -15,7 +15,7 @@ const e2e = (name, setupFile, extra = {}) => ({
 });
 
 const projects = [
-  { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+  { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/clients/**/*.spec.ts'] },
   e2e('e2e-sqlite', '<rootDir>/test/setup/sqlite.env.ts'),
 ];
 if (process.env.TEST_DATABASE_URL) {
