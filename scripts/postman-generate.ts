@@ -26,9 +26,9 @@ async function loadDocument(): Promise<{ document: Json; source: string }> {
 }
 
 /**
- * The converter's allOf merge refuses the envelope (`EnvelopeDto.code` is a number, an error response
- * narrows it to an integer enum) and then shows "Could not resolve allOf schema" as the example. Merging
- * `allOf` of objects here, the later part's property winning, gives every example its real envelope.
+ * The converter's allOf merge refuses schemas whose parts disagree (a property typed in one part
+ * and narrowed in another) and then shows "Could not resolve allOf schema" as the example. Merging
+ * `allOf` of objects here, the later part's property winning, gives every example its real shape.
  */
 function mergeAllOf(value: unknown, schemas: Record<string, Json>): unknown {
   if (Array.isArray(value)) return value.map((inner) => mergeAllOf(inner, schemas));

@@ -14,6 +14,7 @@ import { ResultCode } from '../common/result-code';
 import { ApiErrors } from '../common/swagger/api-envelope';
 import { IdParam } from '../common/id-param.dto';
 import { SeatsChangedEventDto, SeatSnapshotEventDto } from './dto/seat-stream.dto';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { SeatStreamService } from './seat-stream.service';
 
 @ApiTags('schedules')
@@ -39,9 +40,13 @@ export class SeatStreamController {
       'event stream: `event: snapshot` (data: SeatSnapshotEventDto), then `event: seats` (data: SeatsChangedEventDto)',
     content: {
       'text/event-stream': {
+        // The body is SSE text; the JSON of each event's data lines is described by x-event-data.
         schema: {
-          oneOf: [{ $ref: getSchemaPath(SeatSnapshotEventDto) }, { $ref: getSchemaPath(SeatsChangedEventDto) }],
-        },
+          type: 'string',
+          'x-event-data': {
+            oneOf: [{ $ref: getSchemaPath(SeatSnapshotEventDto) }, { $ref: getSchemaPath(SeatsChangedEventDto) }],
+          },
+        } as SchemaObject,
         example:
           'event: snapshot\nid: 12\ndata: {"scheduleId":1,"rows":8,"cols":12,"price":45.5,"seats":[...],"version":12}\n\n',
       },

@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Logger, Post, Req, Res } from '@nestjs/comm
 import { ApiBody, ApiConsumes, ApiExtension, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/decorators/auth.decorators';
+import { ResultCode } from '../common/result-code';
+import { errorEnvelopeSchema } from '../common/swagger/api-envelope';
 import { PaymentNotificationsService } from './payment-notifications.service';
 
 /**
@@ -30,6 +32,11 @@ export class PaymentNotificationsController {
     status: 200,
     description: '`success` or `failure`',
     schema: { type: 'string', enum: ['success', 'failure'] },
+  })
+  @ApiResponse({
+    status: 413,
+    description: '1002: a form over the 1 MiB body limit, refused before it is read',
+    schema: errorEnvelopeSchema([ResultCode.InvalidParams]),
   })
   async alipay(@Body() form: unknown, @Res() res: Response): Promise<void> {
     let accepted = false;

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { RawResponse } from '../common/envelope';
 import { ResultCode } from '../common/result-code';
@@ -22,6 +22,7 @@ export class SeatMapController {
       'with If-None-Match naming the current one gets 304 Not Modified and no body.',
   })
   @ApiEnvelope(SeatMapDto, { errors: [ResultCode.NotFound] })
+  @ApiHeader({ name: 'accept-encoding', required: false, description: 'gzip for a compressed answer' })
   @ApiResponse({ status: 304, description: 'Not modified: the map is still the one of the ETag in If-None-Match' })
   seats(@Param() { id }: IdParam, @Headers('accept-encoding') acceptEncoding?: string): Promise<RawResponse> {
     return this.seatMaps.seatMapResponse(id, acceptsGzip(acceptEncoding));

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiErrors } from '../swagger/api-envelope';
 import { ResultCode } from '../result-code';
@@ -19,8 +19,11 @@ export const IS_PUBLIC = 'isPublic';
 export const ROLES_KEY = 'roles';
 export const OPTIONAL_AUTH = 'optionalAuth';
 
+/** Marks a public operation in the OpenAPI document; setup-swagger turns it into `security: []`. */
+export const PUBLIC_EXTENSION = 'x-ttms-public';
+
 /** Open to anyone; the global auth guard lets it through without a token. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 /** Open to anyone, but a valid token (if sent) still identifies the caller. */
 export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);

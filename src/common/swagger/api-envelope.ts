@@ -1,21 +1,7 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ResultCode, ResultCodeEntry } from '../result-code';
-
-export class EnvelopeDto {
-  @ApiProperty({ example: 1000, description: 'business code, see the code table' })
-  code!: number;
-
-  @ApiProperty({ example: 'ok' })
-  msg!: string;
-
-  @ApiProperty({ nullable: true, description: 'the payload; null on errors (field errors on 1002)' })
-  data!: unknown;
-
-  @ApiPropertyOptional({ example: 42, description: 'paginated lists only: items across all pages' })
-  total?: number;
-}
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'phone' })
@@ -35,10 +21,38 @@ interface EnvelopeOptions {
 }
 
 function dataSchema(shape: DataShape): SchemaObject | ReferenceObject {
-  if (shape === null) return { nullable: true, example: null };
+  // OpenAPI 3.0: `nullable` only beside a `type`, never beside a `$ref`.
+  if (shape === null) return { type: 'object', nullable: true, description: 'always null', example: null };
   if (shape === 'boolean-map') return { type: 'object', additionalProperties: { type: 'boolean' } };
   if (Array.isArray(shape)) return { type: 'array', items: { $ref: getSchemaPath(shape[0]) } };
   return { $ref: getSchemaPath(shape) };
+}
+
+/**
+ * The whole envelope for one answer. Each response states its own `data` rather than composing the
+ * generic EnvelopeDto with `allOf`: its loosely typed `data` beside a list's array is a schema no
+ * answer could satisfy once a client generator reads it strictly.
+ */
+export function envelopeSchema(
+  code: SchemaObject,
+  data: SchemaObject | ReferenceObject,
+  paged = false,
+  example?: unknown,
+): SchemaObject {
+  const properties: Record<string, SchemaObject | ReferenceObject> = {
+    code,
+    msg: { type: 'string', example: 'ok' },
+    data,
+  };
+  if (paged) {
+    properties.total = { type: 'integer', example: 42, description: 'items across all pages' };
+  }
+  return {
+    type: 'object',
+    properties,
+    required: paged ? ['code', 'msg', 'data', 'total'] : ['code', 'msg', 'data'],
+    ...(example === undefined ? {} : { example }),
+  };
 }
 
 /**
@@ -47,21 +61,22 @@ function dataSchema(shape: DataShape): SchemaObject | ReferenceObject {
  */
 export function ApiEnvelope(shape: DataShape, options: EnvelopeOptions = {}) {
   const models = [
-    EnvelopeDto,
     FieldErrorDto,
     ...(shape && typeof shape !== 'string' ? [Array.isArray(shape) ? shape[0] : shape] : []),
   ];
-  const properties: Record<string, SchemaObject | ReferenceObject> = {
-    data: dataSchema(options.paged && shape && !Array.isArray(shape) && typeof shape !== 'string' ? [shape] : shape),
-  };
-  if (options.paged) properties.total = { type: 'integer', example: 42 };
-  const required = options.paged ? ['code', 'msg', 'data', 'total'] : ['code', 'msg', 'data'];
+  const data = dataSchema(
+    options.paged && shape && !Array.isArray(shape) && typeof shape !== 'string' ? [shape] : shape,
+  );
   return applyDecorators(
     ApiExtraModels(...models),
     ApiResponse({
       status: options.status ?? 200,
       description: options.description ?? 'success (code 1000)',
-      schema: { allOf: [{ $ref: getSchemaPath(EnvelopeDto) }, { type: 'object', properties, required }] },
+      schema: envelopeSchema(
+        { type: 'integer', enum: [ResultCode.Success.code], example: ResultCode.Success.code },
+        data,
+        options.paged,
+      ),
     }),
     ApiErrors(ResultCode.InvalidParams, ...(options.errors ?? []), ResultCode.ServerError),
   );
@@ -80,19 +95,37 @@ export function ApiErrors(...codes: ResultCodeEntry[]) {
     byStatus.set(entry.status, list);
   }
   return applyDecorators(
+    ApiExtraModels(FieldErrorDto),
     ...[...byStatus.entries()].map(([status, entries]) =>
       ApiResponse({
         status,
         description: entries.map((e) => `${e.code}: ${e.msg}`).join('; '),
-        schema: {
-          allOf: [
-            { $ref: getSchemaPath(EnvelopeDto) },
-            { type: 'object', properties: { code: { type: 'integer', enum: entries.map((e) => e.code) } } },
-          ],
-          // Without it Swagger UI would show the success example (code 1000) under every error status.
-          example: { code: entries[0].code, msg: entries[0].msg, data: null },
-        },
+        schema: errorEnvelopeSchema(entries),
       }),
     ),
   );
+}
+
+/** The envelope of an error answer with one of these codes. */
+export function errorEnvelopeSchema(entries: ResultCodeEntry[]): SchemaObject {
+  return envelopeSchema(
+    { type: 'integer', enum: entries.map((e) => e.code), example: entries[0].code },
+    errorData(entries),
+    false,
+    // Without it Swagger UI would show a made-up example under every error status.
+    { code: entries[0].code, msg: entries[0].msg, data: null },
+  );
+}
+
+/** `data` on an error answer: null, or on 1002 the list of field errors (null when none is named). */
+function errorData(entries: ResultCodeEntry[]): SchemaObject {
+  if (entries.includes(ResultCode.InvalidParams)) {
+    return {
+      type: 'array',
+      nullable: true,
+      items: { $ref: getSchemaPath(FieldErrorDto) },
+      description: 'on 1002, the fields at fault; otherwise null',
+    };
+  }
+  return { type: 'object', nullable: true, description: 'null on errors', example: null };
 }

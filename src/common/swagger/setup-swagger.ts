@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { resultCodeTable } from '../result-code';
-import { EnvelopeDto, FieldErrorDto } from './api-envelope';
+import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ResultCode, ResultCodeEntry, resultCodeTable } from '../result-code';
+import { PUBLIC_EXTENSION } from '../decorators/auth.decorators';
+import { errorEnvelopeSchema, FieldErrorDto } from './api-envelope';
 
 const DESCRIPTION = `Cinema ticketing API. Every JSON response is the envelope \`{ code, msg, data, total }\`:
 \`code\` is a business code, \`data\` the payload (null on errors), \`total\` the item count across
@@ -16,12 +18,39 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('TTMS API')
     .setDescription(DESCRIPTION)
     .setVersion('1.0')
+    .setLicense('MIT', 'https://opensource.org/license/mit')
+    // Relative, so Swagger UI and generated clients call the origin that served the document.
+    .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
-    extraModels: [EnvelopeDto, FieldErrorDto],
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [FieldErrorDto],
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  declareSecurity(document);
+  joinErrorCodes(document);
+  return document;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * Every operation states its security: `[]` (no token) on the `@Public()` ones, bearer on the rest,
+ * since the global auth guard asks a token of every route that is not public.
+ */
+function declareSecurity(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
+      if (!operation) continue;
+      if (operation[PUBLIC_EXTENSION]) {
+        delete operation[PUBLIC_EXTENSION];
+        operation.security = [];
+      } else if (!operation.security?.length) {
+        operation.security = [{ bearer: [] }];
+      }
+    }
+  }
 }
 
 export function setupSwagger(app: INestApplication): void {
@@ -30,4 +59,27 @@ export function setupSwagger(app: INestApplication): void {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   });
+}
+
+const ENTRIES_BY_CODE = new Map<number, ResultCodeEntry>(Object.values(ResultCode).map((entry) => [entry.code, entry]));
+
+/**
+ * Several decorators (`@Auth`, `@Idempotent`, `@ApiEnvelope`) may each document codes under one HTTP
+ * status: Swagger joins their descriptions but keeps the last schema, so 409 would allow only the last
+ * decorator's codes. Each error answer's schema is rebuilt here from every code its description names.
+ */
+function joinErrorCodes(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const responses = item[method]?.responses ?? {};
+      for (const [status, response] of Object.entries(responses)) {
+        const content = (response as ResponseObject).content?.['application/json'];
+        if (Number(status) < 400 || !content) continue;
+        const description = (response as ResponseObject).description;
+        const codes = [...description.matchAll(/(?:^|; |\n\n)(\d{4}): /g)].map((match) => Number(match[1]));
+        const entries = [...new Set(codes)].map((code) => ENTRIES_BY_CODE.get(code)).filter((e) => e !== undefined);
+        if (entries.length) content.schema = errorEnvelopeSchema(entries);
+      }
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -106,6 +106,8 @@ export class CreateHallDto {
 export class UpdateHallDto extends PartialType(OmitType(CreateHallDto, ['cinemaId'] as const)) {}
 
 export class HallListQueryDto {
+  /** the cinema whose halls to list */
+  @ApiProperty({ example: 1 })
   @Type(() => Number)
   @IsInt()
   @Min(1)

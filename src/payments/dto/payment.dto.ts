@@ -24,7 +24,12 @@ export class PaymentDto {
    * method `app`: what the provider's mobile SDK takes: Alipay's signed order string, or WeChat Pay's
    * `{ appid, partnerid, prepayid, package, noncestr, timestamp, sign }`
    */
-  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }] })
+  @ApiProperty({
+    anyOf: [
+      { type: 'string', nullable: true },
+      { type: 'object', additionalProperties: true },
+    ],
+  })
   appParams!: unknown;
   /** the provider's own trade number (Alipay `trade_no`, WeChat Pay `transaction_id`), once paid */
   @ApiProperty({ type: String, nullable: true })

@@ -16,7 +16,8 @@ export class SeatStateDto {
   @ApiProperty({ example: 45.5 })
   price!: number;
   /** `left` or `right` for a couple seat, held only together with its pair; null otherwise */
-  @ApiProperty({ enum: PAIR_SIDES, nullable: true, type: String })
+  // OpenAPI 3.0.3: a nullable enum lists null among its values, or null validates against nothing.
+  @ApiProperty({ enum: [...PAIR_SIDES, null], nullable: true, type: String })
   pair!: 'left' | 'right' | null;
 }
 

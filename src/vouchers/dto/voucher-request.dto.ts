@@ -58,6 +58,7 @@ export class CreateVoucherDto {
   value!: number;
 
   /** how many orders may carry it at once (pending before their expiry, or paid); at least 1 */
+  @ApiProperty({ example: 100 })
   @IsInt()
   @Min(1)
   @Max(MAX_VOUCHER_USES)
