@@ -184,14 +184,7 @@ export function createTtmsClient(options: TtmsClientOptions): TtmsClient {
       token = null;
     },
     showtimes: (query) => unwrapPage(api.GET('/api/v1/schedules', { params: { query } })),
-    // The cast: the document marks the Accept-Encoding header required here, which a browser
-    // sets by itself (and forbids a script to set); the server needs no such header.
-    seatMap: (id) =>
-      unwrap(
-        api.GET('/api/v1/schedules/{id}/seats', {
-          params: { path: { id } } as operations['SeatMap_seats']['parameters'],
-        }),
-      ),
+    seatMap: (id) => unwrap(api.GET('/api/v1/schedules/{id}/seats', { params: { path: { id } } })),
     hold: (body, o) => unwrap(api.POST('/api/v1/orders', { body, params: { header: idempotency(o) } })),
     pay: (id, body, o) =>
       unwrap(api.POST('/api/v1/orders/{id}/pay', { body, params: { path: { id }, header: idempotency(o) } })),

@@ -937,22 +937,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        EnvelopeDto: {
-            /**
-             * @description business code, see the code table
-             * @example 1000
-             */
-            code: number;
-            /** @example ok */
-            msg: string;
-            /** @description the payload; null on errors (field errors on 1002) */
-            data: Record<string, never> | null;
-            /**
-             * @description paginated lists only: items across all pages
-             * @example 42
-             */
-            total?: number;
-        };
         FieldErrorDto: {
             /** @example phone */
             field: string;
@@ -1550,6 +1534,11 @@ export interface components {
              */
             value: number;
             /**
+             * @description how many orders may carry it at once (pending before their expiry, or paid); at least 1
+             * @example 100
+             */
+            maxUses: number;
+            /**
              * @description with an offset; valid from the start when absent
              * @example 2027-01-01T00:00:00+08:00
              */
@@ -1563,8 +1552,6 @@ export interface components {
             cinemaId?: number | null;
             /** @description only orders for this movie; any movie when absent */
             movieId?: number | null;
-            /** @description how many orders may carry it at once (pending before their expiry, or paid); at least 1 */
-            maxUses: number;
             /** @description how many of them one customer's orders may be; default 1 */
             perUserMaxUses?: number;
             /** @description the fewest seats an order needs to use it, 1–6; default 1 */
@@ -1618,9 +1605,9 @@ export interface components {
              * @description method `app`: what the provider's mobile SDK takes: Alipay's signed order string, or WeChat Pay's
              *     `{ appid, partnerid, prepayid, package, noncestr, timestamp, sign }`
              */
-            appParams: (string | {
+            appParams: (string | null) | {
                 [key: string]: unknown;
-            }) | null;
+            };
             /** @description the provider's own trade number (Alipay `trade_no`, WeChat Pay `transaction_id`), once paid */
             providerTradeNo: string | null;
             id: number;
@@ -1949,7 +1936,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["HealthDto"];
                     };
                 };
@@ -1960,9 +1954,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -1972,9 +1973,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -1995,7 +2006,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["LivenessDto"];
                     };
                 };
@@ -2006,9 +2024,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2018,9 +2043,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2044,10 +2079,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CaptchaDto"];
                     };
-                    "image/svg+xml": components["schemas"]["EnvelopeDto"] & {
+                    "image/svg+xml": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CaptchaDto"];
                     };
                 };
@@ -2058,13 +2107,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
-                    "image/svg+xml": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "image/svg+xml": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2074,13 +2137,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
-                    "image/svg+xml": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "image/svg+xml": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2090,13 +2173,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
-                    "image/svg+xml": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "image/svg+xml": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2121,7 +2224,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CaptchaVerdictDto"];
                     };
                 };
@@ -2132,9 +2242,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2144,9 +2261,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2156,9 +2283,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2183,7 +2320,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CodeSentDto"];
                     };
                 };
@@ -2194,9 +2338,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1009;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1009;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2206,9 +2357,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1006;
+                    "application/json": {
+                        /**
+                         * @example 1006
+                         * @enum {integer}
+                         */
+                        code: 1006;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2218,9 +2379,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1004;
+                    "application/json": {
+                        /**
+                         * @example 1004
+                         * @enum {integer}
+                         */
+                        code: 1004;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2234,9 +2405,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2246,9 +2427,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2273,7 +2464,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CodeSentDto"];
                     };
                 };
@@ -2284,9 +2482,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2296,9 +2501,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1006;
+                    "application/json": {
+                        /**
+                         * @example 1006
+                         * @enum {integer}
+                         */
+                        code: 1006;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2308,9 +2523,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1003;
+                    "application/json": {
+                        /**
+                         * @example 1003
+                         * @enum {integer}
+                         */
+                        code: 1003;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2324,9 +2549,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2336,9 +2571,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2365,7 +2610,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["AvailabilityDto"];
                     };
                 };
@@ -2376,9 +2628,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2388,9 +2647,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2400,9 +2669,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2427,7 +2706,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["SessionDto"];
                     };
                 };
@@ -2438,9 +2724,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1010;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1010;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2450,9 +2743,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1004 | 1003;
+                    "application/json": {
+                        /**
+                         * @example 1004
+                         * @enum {integer}
+                         */
+                        code: 1004 | 1003;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2466,9 +2769,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1011
+                         * @enum {integer}
+                         */
+                        code: 1011 | 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2478,9 +2791,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2505,7 +2828,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["SessionDto"];
                     };
                 };
@@ -2516,9 +2846,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1009 | 1010;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1009 | 1010;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2528,9 +2865,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1005;
+                    "application/json": {
+                        /**
+                         * @example 1005
+                         * @enum {integer}
+                         */
+                        code: 1005;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2540,9 +2887,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2552,9 +2909,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1006;
+                    "application/json": {
+                        /**
+                         * @example 1006
+                         * @enum {integer}
+                         */
+                        code: 1006;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2568,9 +2935,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1011
+                         * @enum {integer}
+                         */
+                        code: 1011 | 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2580,9 +2957,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2603,9 +2990,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2615,9 +3012,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2627,9 +3031,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2639,9 +3053,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2666,7 +3090,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ResetTokenDto"];
                     };
                 };
@@ -2677,9 +3108,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1010;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1010;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2689,9 +3127,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1006;
+                    "application/json": {
+                        /**
+                         * @example 1006
+                         * @enum {integer}
+                         */
+                        code: 1006;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2705,9 +3153,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1011
+                         * @enum {integer}
+                         */
+                        code: 1011 | 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2717,9 +3175,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2744,9 +3212,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2756,9 +3234,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2768,9 +3253,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2780,9 +3275,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1012;
+                    "application/json": {
+                        /**
+                         * @example 1012
+                         * @enum {integer}
+                         */
+                        code: 1012;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2792,9 +3297,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2819,9 +3334,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2831,9 +3356,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2847,9 +3379,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1005
+                         * @enum {integer}
+                         */
+                        code: 1005 | 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2859,9 +3401,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2882,7 +3434,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["UserDto"];
                     };
                 };
@@ -2893,9 +3452,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2905,9 +3471,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2917,9 +3493,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2944,7 +3530,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["UserDto"];
                     };
                 };
@@ -2955,9 +3548,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -2967,9 +3567,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2979,9 +3589,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1004;
+                    "application/json": {
+                        /**
+                         * @example 1004
+                         * @enum {integer}
+                         */
+                        code: 1004;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -2991,9 +3611,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3018,7 +3648,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["AvatarDto"];
                     };
                 };
@@ -3029,9 +3666,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3041,9 +3685,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3060,9 +3714,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3091,9 +3755,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["UserDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -3104,9 +3778,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3116,9 +3797,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3128,9 +3819,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3140,9 +3841,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3169,7 +3880,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["UserDto"];
                     };
                 };
@@ -3180,9 +3898,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3192,9 +3917,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3204,9 +3939,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3216,9 +3961,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3228,9 +3983,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3258,9 +4023,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ApplicationDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -3271,9 +4046,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3283,9 +4065,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3295,9 +4087,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3307,9 +4109,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3334,7 +4146,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ApplicationDto"];
                     };
                 };
@@ -3345,9 +4164,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3357,9 +4183,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3369,9 +4205,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3381,9 +4227,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3409,9 +4265,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ApplicationDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -3422,9 +4288,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3434,9 +4307,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3446,9 +4329,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3471,7 +4364,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ApplicationDto"];
                     };
                 };
@@ -3482,9 +4382,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1001;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1001;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3494,9 +4401,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3506,9 +4423,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3518,9 +4445,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3530,9 +4467,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3559,7 +4506,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ApplicationDto"];
                     };
                 };
@@ -3570,9 +4524,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1001;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1001;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3582,9 +4543,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3594,9 +4565,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3606,9 +4587,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3618,9 +4609,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3650,9 +4651,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CinemaSummaryDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -3663,9 +4674,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3675,9 +4693,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3702,7 +4730,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CinemaDto"];
                     };
                 };
@@ -3713,9 +4748,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3725,9 +4767,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3737,9 +4789,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3749,9 +4811,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3774,7 +4846,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CinemaDto"];
                     };
                 };
@@ -3785,9 +4864,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3797,9 +4883,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3809,9 +4905,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3821,9 +4927,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3850,7 +4966,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CinemaDto"];
                     };
                 };
@@ -3861,9 +4984,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3873,9 +5003,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3885,9 +5025,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3897,9 +5047,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3909,9 +5069,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3941,9 +5111,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["MovieDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -3954,9 +5134,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -3966,9 +5153,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -3993,7 +5190,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["MovieDto"];
                     };
                 };
@@ -4004,9 +5208,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4016,9 +5227,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4028,9 +5249,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4040,9 +5271,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4052,9 +5293,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4077,7 +5328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["MovieDto"];
                     };
                 };
@@ -4088,9 +5346,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4100,9 +5365,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4112,9 +5387,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4137,9 +5422,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4149,9 +5444,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4161,9 +5463,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4173,9 +5485,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4185,9 +5507,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4197,9 +5529,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2009;
+                    "application/json": {
+                        /**
+                         * @example 2009
+                         * @enum {integer}
+                         */
+                        code: 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4209,9 +5551,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4238,7 +5590,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["MovieDto"];
                     };
                 };
@@ -4249,9 +5608,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4261,9 +5627,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4273,9 +5649,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4285,9 +5671,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4297,9 +5693,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015 | 2009;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015 | 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4309,9 +5715,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4320,6 +5736,7 @@ export interface operations {
     Halls_list: {
         parameters: {
             query: {
+                /** @description the cinema whose halls to list */
                 cinemaId: number;
                 /** @description 1-based page number; without `page` and `pageSize` every hall of the cinema comes back */
                 page?: number;
@@ -4338,9 +5755,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["HallDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -4351,9 +5778,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4363,9 +5797,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4390,7 +5834,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["HallDto"];
                     };
                 };
@@ -4401,9 +5852,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4413,9 +5871,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4425,9 +5893,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4437,9 +5915,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4449,9 +5937,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4461,9 +5959,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4486,7 +5994,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["HallDto"];
                     };
                 };
@@ -4497,9 +6012,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4509,9 +6031,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4521,9 +6053,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4546,9 +6088,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4558,9 +6110,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4570,9 +6129,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4582,9 +6151,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4594,9 +6173,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4606,9 +6195,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2009;
+                    "application/json": {
+                        /**
+                         * @example 2009
+                         * @enum {integer}
+                         */
+                        code: 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4618,9 +6217,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4647,7 +6256,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["HallDto"];
                     };
                 };
@@ -4658,9 +6274,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4670,9 +6293,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4682,9 +6315,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4694,9 +6337,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4706,9 +6359,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015 | 2009;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015 | 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4718,9 +6381,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4751,9 +6424,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ShowtimeDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -4764,9 +6447,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4776,9 +6466,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4803,7 +6503,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ShowtimeDto"];
                     };
                 };
@@ -4814,9 +6521,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 2002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 2002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4826,9 +6540,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4838,9 +6562,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4850,9 +6584,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4862,9 +6606,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2001;
+                    "application/json": {
+                        /**
+                         * @example 2001
+                         * @enum {integer}
+                         */
+                        code: 2001;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4874,9 +6628,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4899,7 +6663,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ShowtimeDto"];
                     };
                 };
@@ -4910,9 +6681,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4922,9 +6700,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4934,9 +6722,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4959,9 +6757,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4971,9 +6779,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -4983,9 +6798,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -4995,9 +6820,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5007,9 +6842,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5019,9 +6864,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2009;
+                    "application/json": {
+                        /**
+                         * @example 2009
+                         * @enum {integer}
+                         */
+                        code: 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5031,9 +6886,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5060,7 +6925,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ShowtimeDto"];
                     };
                 };
@@ -5071,9 +6943,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 2002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 2002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5083,9 +6962,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5095,9 +6984,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5107,9 +7006,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5119,9 +7028,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2001 | 2009;
+                    "application/json": {
+                        /**
+                         * @example 2001
+                         * @enum {integer}
+                         */
+                        code: 2001 | 2009;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5131,9 +7050,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5159,9 +7088,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ShowtimeDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -5172,9 +7111,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5184,9 +7130,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5196,9 +7152,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5228,9 +7194,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["VoucherDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -5241,9 +7217,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5253,9 +7236,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5265,9 +7258,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5277,9 +7280,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5289,9 +7302,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5316,7 +7339,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["VoucherDto"];
                     };
                 };
@@ -5327,9 +7357,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5339,9 +7376,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5351,9 +7398,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5363,9 +7420,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5375,9 +7442,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1015;
+                    "application/json": {
+                        /**
+                         * @example 1015
+                         * @enum {integer}
+                         */
+                        code: 1015;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5387,9 +7464,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5412,7 +7499,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["VoucherDto"];
                     };
                 };
@@ -5423,9 +7517,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5435,9 +7536,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5447,9 +7558,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5459,9 +7580,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5471,9 +7602,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5500,7 +7641,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["VoucherDto"];
                     };
                 };
@@ -5511,9 +7659,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5523,9 +7678,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5535,9 +7700,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5547,9 +7722,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5559,9 +7744,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5589,9 +7784,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -5602,9 +7807,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5614,9 +7826,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5626,9 +7848,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5656,7 +7888,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -5667,9 +7906,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5679,9 +7925,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5691,9 +7947,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5707,9 +7973,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2010;
+                    "application/json": {
+                        /**
+                         * @example 2003
+                         * @enum {integer}
+                         */
+                        code: 2003 | 2004 | 2005 | 2010;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5719,9 +7995,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5744,7 +8030,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -5755,9 +8048,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5767,9 +8067,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5779,9 +8089,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5791,9 +8111,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5829,9 +8159,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5841,9 +8178,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5853,9 +8200,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5865,9 +8222,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2006;
+                    "application/json": {
+                        /**
+                         * @example 2006
+                         * @enum {integer}
+                         */
+                        code: 2006;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5877,9 +8244,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5909,7 +8286,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -5920,9 +8304,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -5932,9 +8323,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5944,9 +8345,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5960,9 +8371,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2010;
+                    "application/json": {
+                        /**
+                         * @example 2006
+                         * @enum {integer}
+                         */
+                        code: 2006 | 2010;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -5972,9 +8393,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6000,7 +8431,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -6011,9 +8449,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6023,9 +8468,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6035,9 +8490,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6051,9 +8516,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2010;
+                    "application/json": {
+                        /**
+                         * @example 2006
+                         * @enum {integer}
+                         */
+                        code: 2006 | 2010;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6063,9 +8538,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6091,7 +8576,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -6102,9 +8594,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6114,9 +8613,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6126,9 +8635,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6142,9 +8661,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2010;
+                    "application/json": {
+                        /**
+                         * @example 2007
+                         * @enum {integer}
+                         */
+                        code: 2007 | 2010;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6154,9 +8683,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6181,7 +8720,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["OrderDto"];
                     };
                 };
@@ -6192,9 +8738,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6204,9 +8757,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6216,9 +8779,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6228,9 +8801,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2008;
+                    "application/json": {
+                        /**
+                         * @example 2008
+                         * @enum {integer}
+                         */
+                        code: 2008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6240,9 +8823,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6251,8 +8844,9 @@ export interface operations {
     SeatMap_seats: {
         parameters: {
             query?: never;
-            header: {
-                "accept-encoding": string;
+            header?: {
+                /** @description gzip for a compressed answer */
+                "accept-encoding"?: string;
             };
             path: {
                 id: number;
@@ -6267,7 +8861,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["SeatMapDto"];
                     };
                 };
@@ -6285,9 +8886,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6297,9 +8905,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6309,9 +8927,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6339,6 +8967,25 @@ export interface operations {
                 };
                 content: {
                     "text/plain": "success" | "failure";
+                };
+            };
+            /** @description 1002: a form over the 1 MiB body limit, refused before it is read */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
+                    };
                 };
             };
         };
@@ -6395,7 +9042,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["PaymentChannelDto"][];
                     };
                 };
@@ -6406,9 +9060,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6418,9 +9079,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6451,7 +9122,7 @@ export interface operations {
                      *     id: 12
                      *     data: {"scheduleId":1,"rows":8,"cols":12,"price":45.5,"seats":[...],"version":12}
                      */
-                    "text/event-stream": components["schemas"]["SeatSnapshotEventDto"] | components["schemas"]["SeatsChangedEventDto"];
+                    "text/event-stream": string;
                 };
             };
             /** @description 1002: invalid request parameters */
@@ -6460,9 +9131,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "text/event-stream": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6472,9 +9150,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "text/event-stream": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6484,9 +9172,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "text/event-stream": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6510,7 +9208,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["WebhookDto"][];
                     };
                 };
@@ -6521,9 +9226,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6533,9 +9245,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6549,9 +9271,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6561,9 +9293,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6573,9 +9315,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6600,7 +9352,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["CreatedWebhookDto"];
                     };
                 };
@@ -6611,9 +9370,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6623,9 +9389,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6639,9 +9415,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6651,9 +9437,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6663,9 +9459,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6688,9 +9494,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @example null */
-                        data: unknown;
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description always null
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6700,9 +9516,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6712,9 +9535,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6728,9 +9561,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6740,9 +9583,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6752,9 +9605,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6781,7 +9644,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["WebhookDto"];
                     };
                 };
@@ -6792,9 +9662,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6804,9 +9681,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6820,9 +9707,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6832,9 +9729,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6844,9 +9751,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6875,9 +9792,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["DeliveryDto"][];
-                        /** @example 42 */
+                        /**
+                         * @description items across all pages
+                         * @example 42
+                         */
                         total: number;
                     };
                 };
@@ -6888,9 +9815,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6900,9 +9834,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6916,9 +9860,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6928,9 +9882,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6940,9 +9904,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -6966,7 +9940,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["DeliveryDto"];
                     };
                 };
@@ -6977,9 +9958,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002 | 1001;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002 | 1001;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -6989,9 +9977,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7005,9 +10003,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7017,9 +10025,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7029,9 +10047,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 2014;
+                    "application/json": {
+                        /**
+                         * @example 2014
+                         * @enum {integer}
+                         */
+                        code: 2014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7041,9 +10069,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7073,7 +10111,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["MovieBoxOfficeDto"][];
                     };
                     /**
@@ -7089,9 +10134,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -7101,9 +10153,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7113,9 +10175,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7125,9 +10197,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7137,9 +10219,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7171,7 +10263,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["DailyBoxOfficeDto"][];
                     };
                     /**
@@ -7187,9 +10286,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -7199,9 +10305,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7211,9 +10327,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7223,9 +10349,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7235,9 +10371,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7269,7 +10415,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ZoneBoxOfficeDto"][];
                     };
                     /**
@@ -7286,9 +10439,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -7298,9 +10458,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7310,9 +10480,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7322,9 +10502,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7334,9 +10524,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7366,7 +10566,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
+                    "application/json": {
+                        /**
+                         * @example 1000
+                         * @enum {integer}
+                         */
+                        code: 1000;
+                        /** @example ok */
+                        msg: string;
                         data: components["schemas"]["ChannelBoxOfficeDto"][];
                     };
                     /**
@@ -7383,9 +10590,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1002;
+                    "application/json": {
+                        /**
+                         * @example 1002
+                         * @enum {integer}
+                         */
+                        code: 1002;
+                        /** @example ok */
+                        msg: string;
+                        /** @description on 1002, the fields at fault; otherwise null */
+                        data: components["schemas"]["FieldErrorDto"][] | null;
                     };
                 };
             };
@@ -7395,9 +10609,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1007 | 1008;
+                    "application/json": {
+                        /**
+                         * @example 1007
+                         * @enum {integer}
+                         */
+                        code: 1007 | 1008;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7407,9 +10631,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1013;
+                    "application/json": {
+                        /**
+                         * @example 1013
+                         * @enum {integer}
+                         */
+                        code: 1013;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7419,9 +10653,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 1014;
+                    "application/json": {
+                        /**
+                         * @example 1014
+                         * @enum {integer}
+                         */
+                        code: 1014;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };
@@ -7431,9 +10675,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvelopeDto"] & {
-                        /** @enum {integer} */
-                        code?: 5000;
+                    "application/json": {
+                        /**
+                         * @example 5000
+                         * @enum {integer}
+                         */
+                        code: 5000;
+                        /** @example ok */
+                        msg: string;
+                        /**
+                         * @description null on errors
+                         * @example null
+                         */
+                        data: Record<string, never> | null;
                     };
                 };
             };

@@ -1,4 +1,7 @@
-import { createTtmsClient, TtmsError } from '../src';
+import { createTtmsClient, TtmsError, unwrap, unwrapPage, type Order, type Showtime } from '../src';
+
+/** true when A and B are the same type (never only equals never). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 type Seen = { url: string; method: string; authorization: string | null; idempotencyKey: string | null };
 
@@ -82,5 +85,14 @@ describe('createTtmsClient', () => {
       fetch: fakeFetch(200, { code: 1001, msg: 'failed', data: null }, []),
     });
     await expect(ttms.order(1)).rejects.toMatchObject({ status: 200, code: 1001, msg: 'failed' });
+  });
+
+  it('should type what unwrap and unwrapPage answer by the document (a never would let anything through)', () => {
+    const ttms = createTtmsClient({ baseUrl: 'http://api.test', fetch: fakeFetch(200, {}, []) });
+    const list = () => unwrapPage(ttms.GET('/api/v1/schedules'));
+    const one = () => unwrap(ttms.GET('/api/v1/orders/{id}', { params: { path: { id: 1 } } }));
+    const listed: Equal<Awaited<ReturnType<typeof list>>['data'][number], Showtime> = true;
+    const got: Equal<Awaited<ReturnType<typeof one>>, Order> = true;
+    expect([listed, got, typeof list, typeof one]).toEqual([true, true, 'function', 'function']);
   });
 });
