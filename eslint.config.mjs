@@ -23,4 +23,19 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // The seat picker's browser scripts (src/picker/): plain ES modules outside the TypeScript project.
+  {
+    files: ['src/picker/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          ...['document', 'fetch', 'history', 'location', 'sessionStorage', 'EventSource', 'TextEncoder'],
+          ...['URLSearchParams', 'Option', 'btoa', 'unescape', 'setInterval', 'clearInterval'],
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

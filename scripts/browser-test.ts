@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
 import { ROOT, TestServer, withTestServer } from './serve-test';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,6 +19,11 @@ export interface BrowserTestContext {
   server: TestServer;
   /** Content-Security-Policy violations and page errors the browser reported so far. */
   pageProblems: string[];
+  /**
+   * Another browser of its own (no cookies or storage shared with `page`), as a second customer's would be;
+   * its pages' problems are added to `pageProblems`. Closed when the test ends.
+   */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
 export interface BrowserTest {
@@ -39,20 +44,36 @@ async function loadTests(): Promise<BrowserTest[]> {
   return tests;
 }
 
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
+
 async function launch(profileDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
+}
+
+/** A second chromium for the tests that need contexts of their own, started on first use. */
+let extraBrowser: Promise<Browser> | undefined;
+function browserForContexts(): Promise<Browser> {
+  extraBrowser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return extraBrowser;
+}
+
+function watchProblems(page: Page, pageProblems: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -66,23 +87,34 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 async function runOne(test: BrowserTest, context: BrowserContext, server: TestServer): Promise<boolean> {
   const page = await context.newPage();
   const pageProblems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  watchProblems(page, pageProblems);
+  const contexts: BrowserContext[] = [];
+  const newContext = async (options?: BrowserContextOptions): Promise<BrowserContext> => {
+    const created = await (
+      await browserForContexts()
+    ).newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    created.on('page', (p) => watchProblems(p, pageProblems));
+    contexts.push(created);
+    return created;
+  };
   try {
-    await withTimeout(test.run({ page, server, pageProblems }), TEST_TIMEOUT_MS, test.name);
+    await withTimeout(test.run({ page, server, pageProblems, newContext }), TEST_TIMEOUT_MS, test.name);
     process.stdout.write(`  ✓ ${test.name}\n`);
     return true;
   } catch (error) {
     const shot = join(ARTIFACTS, `failure-${test.name.replace(/\W+/g, '-').toLowerCase()}.png`);
     await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+    const others = contexts.flatMap((c) => c.pages());
+    for (const [i, other] of others.entries()) {
+      await other.screenshot({ path: shot.replace(/\.png$/, `-${i + 2}.png`), fullPage: true }).catch(() => undefined);
+    }
     process.stdout.write(`  ✗ ${test.name}\n    ${error instanceof Error ? error.message : String(error)}\n`);
     if (pageProblems.length) process.stdout.write(`    browser reported:\n      ${pageProblems.join('\n      ')}\n`);
     process.stdout.write(`    screenshot: ${shot}\n`);
     return false;
   } finally {
     await page.close().catch(() => undefined);
+    for (const created of contexts) await created.close().catch(() => undefined);
   }
 }
 
@@ -101,6 +133,7 @@ async function main(): Promise<number> {
       for (const test of tests) if (await runOne(test, context, server)) passed += 1;
     } finally {
       await context.close();
+      if (extraBrowser) await (await extraBrowser).close();
       rmSync(profileDir, { recursive: true, force: true });
     }
   });

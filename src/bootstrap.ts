@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigService } from '@nestjs/config';
-import { text } from 'express';
+import { Application, text } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AppModule } from './app.module';
 import { EnvelopeExpressAdapter } from './common/envelope.adapter';
 import { EnvironmentVariables } from './config/env.validation';
@@ -52,10 +52,22 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     immutable: true,
     maxAge: '7d',
   });
+  servePicker(app);
   app.setGlobalPrefix(API_PREFIX);
   // Signals are handled in main.ts (drain HTTP first, then close); tests and scripts call app.close().
   setupSwagger(app);
   return app;
+}
+
+/**
+ * The reference seat picker (CONTRACT section 16): static files of src/picker/ (copied to dist/picker/ by
+ * nest-cli.json's assets), its page at `GET /` and its scripts and styles under `/picker/`.
+ */
+function servePicker(app: NestExpressApplication): void {
+  const dir = join(__dirname, 'picker');
+  app.useStaticAssets(dir, { prefix: '/picker/', index: false, redirect: false, dotfiles: 'deny', maxAge: '5m' });
+  const express: Application = app.getHttpAdapter().getInstance();
+  express.get('/', (_req, res) => res.sendFile(join(dir, 'index.html')));
 }
 
 /** Far deeper than any request of the API; much deeper JSON overflows the stack of the validation pipe. */
