@@ -112,6 +112,7 @@ async function openShowtime(id) {
   stream.addEventListener('snapshot', (event) => {
     state.map = JSON.parse(event.data);
     state.seats = new Map(state.map.seats.map((seat) => [key(seat.row, seat.col), seat]));
+    for (const k of state.picked) if (state.seats.get(k)?.status !== 'available') state.picked.delete(k);
     renderMap();
   });
   stream.addEventListener('seats', (event) => {
