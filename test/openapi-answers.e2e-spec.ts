@@ -75,6 +75,12 @@ describe('OpenAPI document: answers validate against it', () => {
       .expect(201);
     ids.order = order.body.data.id;
     await t.http.post(`/api/v1/orders/${ids.order}/pay`).set(customer.auth).send({ channel: 'mock' }).expect(200);
+    // And one held, not paid: its `payment` is null, which the list and the order must document.
+    await t.http
+      .post('/api/v1/orders')
+      .set(customer.auth)
+      .send({ scheduleId: show.schedule.id, seats: [{ row: 2, col: 1 }] })
+      .then((res) => expect(res.body).toMatchObject({ code: 1000 }));
     const application = await t.http
       .post('/api/v1/merchant-applications')
       .set((await givenUser(t, 'customer')).auth)

@@ -29,6 +29,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   });
   declareSecurity(document);
   joinErrorCodes(document);
+  nullableReferences(document);
   return document;
 }
 
@@ -82,4 +83,25 @@ function joinErrorCodes(document: OpenAPIObject): void {
       }
     }
   }
+}
+
+/**
+ * A nullable object of a named schema: Nest writes `{ nullable: true, type: object, allOf: [{ $ref }] }`,
+ * but in OpenAPI 3.0.3 `nullable` only adds null to `type`, and the `allOf` still asks null to be the
+ * referenced object, so no validator accepts null there. Rewritten as "that object, or null".
+ */
+function nullableReferences(node: unknown): void {
+  if (Array.isArray(node)) {
+    node.forEach(nullableReferences);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  const parts = schema.allOf;
+  if (schema.nullable === true && Array.isArray(parts) && parts.length === 1 && '$ref' in (parts[0] as object)) {
+    delete schema.allOf;
+    schema.type = 'object';
+    schema.anyOf = [parts[0], { type: 'object', nullable: true, enum: [null] }];
+  }
+  Object.values(schema).forEach(nullableReferences);
 }
