@@ -274,6 +274,20 @@ describe('OpenAPI document: answers validate against it', () => {
     expect(failures).toEqual([]);
   });
 
+  it("documents the 413 of a form over the body limit on Alipay's notification", async () => {
+    const call = {
+      method: 'post',
+      path: '/api/v1/payments/alipay/notify',
+      operation: document.paths['/api/v1/payments/alipay/notify'].post,
+    };
+    const res = await t.http
+      .post(call.path)
+      .type('form')
+      .send({ out_trade_no: 'x'.repeat(1_100_000) });
+    expect(res.status).toBe(413);
+    expect(problems(call, res)).toEqual([]);
+  });
+
   it('documents the live seat stream: text/event-stream whose first event is a snapshot', async () => {
     const path = '/api/v1/schedules/{id}/seats/stream';
     const operation = document.paths[path].get;

@@ -36,7 +36,8 @@ export class PaymentNotificationsController {
   @ApiResponse({
     status: 413,
     description: '1002: a form over the 1 MiB body limit, refused before it is read',
-    schema: errorEnvelopeSchema([ResultCode.InvalidParams]),
+    // JSON, unlike the operation's text/plain answers.
+    content: { 'application/json': { schema: errorEnvelopeSchema([ResultCode.InvalidParams]) } },
   })
   async alipay(@Body() form: unknown, @Res() res: Response): Promise<void> {
     let accepted = false;
