@@ -11,7 +11,8 @@ describe('SaleTransactions', () => {
   let sales: SaleTransactions;
 
   beforeAll(async () => {
-    t = await bootTestApp();
+    // The tests count round trips: no delivery worker sending other test files' events meanwhile.
+    t = await bootTestApp({ NOTIFICATION_WORKER: 'off' });
     sales = t.app.get(SaleTransactions);
   });
 
