@@ -1640,7 +1640,7 @@ export interface components {
              */
             ticketCode: string | null;
             /** @description the latest payment attempt (the one opened last), or null before any */
-            payment: components["schemas"]["PaymentDto"] | null;
+            payment: (components["schemas"]["PaymentDto"] | (never | null)) | null;
             id: number;
             userId: number;
             scheduleId: number;
@@ -8975,7 +8975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": {
+                    "application/json": {
                         /**
                          * @example 1002
                          * @enum {integer}
