@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/co
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/decorators/auth.decorators';
 import { RawResponse } from '../common/envelope';
-import { ApiEnvelope } from '../common/swagger/api-envelope';
+import { ApiEnvelope, ApiRawAnswer } from '../common/swagger/api-envelope';
 import { CaptchaDto, CaptchaQueryDto, CaptchaVerdictDto, VerifyCaptchaDto } from './dto/captcha.dto';
 import { CaptchaService } from './captcha.service';
 import { RateLimit } from './rate-limit';
@@ -21,6 +21,16 @@ export class CaptchaController {
     summary: 'A new 4-character image captcha, valid 5 minutes (?format=svg: the raw SVG, id in X-Captcha-Id)',
   })
   @ApiEnvelope(CaptchaDto)
+  @ApiRawAnswer({
+    contentType: 'image/svg+xml',
+    schema: { type: 'string', description: 'the captcha image (with ?format=svg)' },
+    headers: {
+      'X-Captcha-Id': {
+        description: 'with ?format=svg: the id to send back with the answer',
+        schema: { type: 'string', format: 'uuid' },
+      },
+    },
+  })
   create(@Query() { format }: CaptchaQueryDto): Promise<CaptchaDto | RawResponse> {
     return this.captchas.issue(format ?? 'json');
   }

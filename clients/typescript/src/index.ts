@@ -168,7 +168,8 @@ export function createTtmsClient(options: TtmsClientOptions): TtmsClient {
     setToken: (next) => {
       token = next;
     },
-    captcha: () => unwrap(api.GET('/api/v1/captcha')),
+    // The JSON envelope (the default); `?format=svg` answers the bare image instead.
+    captcha: () => unwrap(api.GET('/api/v1/captcha') as Promise<Answer<{ data: Captcha }>>),
     async login(body) {
       const session = await unwrap(api.POST('/api/v1/auth/login', { body }));
       token = session.token;

@@ -2076,6 +2076,8 @@ export interface operations {
             /** @description success (code 1000) */
             200: {
                 headers: {
+                    /** @description with ?format=svg: the id to send back with the answer */
+                    "X-Captcha-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,16 +2091,7 @@ export interface operations {
                         msg: string;
                         data: components["schemas"]["CaptchaDto"];
                     };
-                    "image/svg+xml": {
-                        /**
-                         * @example 1000
-                         * @enum {integer}
-                         */
-                        code: 1000;
-                        /** @example ok */
-                        msg: string;
-                        data: components["schemas"]["CaptchaDto"];
-                    };
+                    "image/svg+xml": string;
                 };
             };
             /** @description 1002: invalid request parameters */

@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ResultCode, ResultCodeEntry } from '../result-code';
 
@@ -129,3 +129,18 @@ function errorData(entries: ResultCodeEntry[]): SchemaObject {
   }
   return { type: 'object', nullable: true, description: 'null on errors', example: null };
 }
+
+export const RAW_ANSWER_EXTENSION = 'x-ttms-raw-answer';
+
+/** A success answered as raw bytes of `contentType` instead of the envelope (a query asked for it). */
+export interface RawAnswer {
+  contentType: string;
+  schema: SchemaObject;
+  headers?: Record<string, { description: string; schema: SchemaObject }>;
+}
+
+/**
+ * Documents that the 200 answer may instead be `answer.contentType` raw (e.g. `?format=svg`): the
+ * document then names that content with its own schema and headers, not the envelope's.
+ */
+export const ApiRawAnswer = (answer: RawAnswer) => ApiExtension(RAW_ANSWER_EXTENSION, answer);

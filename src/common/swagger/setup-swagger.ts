@@ -3,7 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ResultCode, ResultCodeEntry, resultCodeTable } from '../result-code';
 import { PUBLIC_EXTENSION } from '../decorators/auth.decorators';
-import { errorEnvelopeSchema, FieldErrorDto } from './api-envelope';
+import { errorEnvelopeSchema, FieldErrorDto, RAW_ANSWER_EXTENSION, RawAnswer } from './api-envelope';
 
 const DESCRIPTION = `Cinema ticketing API. Every JSON response is the envelope \`{ code, msg, data, total }\`:
 \`code\` is a business code, \`data\` the payload (null on errors), \`total\` the item count across
@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
   declareSecurity(document);
+  rawAnswers(document);
   joinErrorCodes(document);
   nullableReferences(document);
   return document;
@@ -50,6 +51,21 @@ function declareSecurity(document: OpenAPIObject): void {
       } else if (!operation.security?.length) {
         operation.security = [{ bearer: [] }];
       }
+    }
+  }
+}
+
+/** `@ApiRawAnswer`: the 200's raw content type gets its own schema and headers instead of a copy of the envelope. */
+function rawAnswers(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as (OperationObject & Record<string, unknown>) | undefined;
+      const answer = operation?.[RAW_ANSWER_EXTENSION] as RawAnswer | undefined;
+      if (!operation || !answer) continue;
+      delete operation[RAW_ANSWER_EXTENSION];
+      const success = operation.responses['200'] as ResponseObject;
+      success.content = { ...success.content, [answer.contentType]: { schema: answer.schema } };
+      if (answer.headers) success.headers = { ...success.headers, ...answer.headers };
     }
   }
 }
