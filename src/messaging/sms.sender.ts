@@ -24,8 +24,12 @@ export class LogSmsDriver implements SmsDriver {
   private readonly logger = new Logger('SmsLog');
 
   send({ phone, purpose, code, text, ticketCode }: SmsMessage): Promise<void> {
-    const shown = code ?? (ticketCode ? text.split(ticketCode).join('<ticket code>') : text);
-    this.logger.log(`SMS for ${phone} (${purpose}): ${shown} [SMS_DRIVER=log]`);
+    if (code) {
+      this.logger.log(`SMS code for ${phone} (${purpose}): ${code} [SMS_DRIVER=log]`);
+    } else {
+      const shown = ticketCode ? text.split(ticketCode).join('<ticket code>') : text;
+      this.logger.log(`SMS for ${phone} (${purpose}): ${shown} [SMS_DRIVER=log]`);
+    }
     return Promise.resolve();
   }
 }
