@@ -7,7 +7,7 @@ import { SMS_DRIVER, type SmsDriver } from '../messaging/sms.sender';
 import type { OrderDto } from '../ticketing/dto/order.dto';
 import { refundEmail, refundSms, TicketFacts, ticketEmail, ticketSms } from './customer-messages';
 import type { DeliveryRecord } from './deliveries.repository';
-import { ATTEMPT_TIMEOUT_MS, AttemptOutcome } from './retry-schedule';
+import { ATTEMPT_TIMEOUT_MS, AttemptOutcome, CLAIM_MARGIN_MS } from './retry-schedule';
 import { WebhookEndpointsRepository } from './webhook-endpoints.repository';
 import { postWebhook } from './webhook-post';
 
@@ -27,17 +27,25 @@ export class DeliverySender {
     this.timeZone = config.get('APP_TIMEZONE', { infer: true });
   }
 
-  async attempt(delivery: DeliveryRecord): Promise<AttemptOutcome> {
+  /**
+   * Makes the attempt within the claim it was given: it ends (answered or cut off) before
+   * `claimedUntil`, so another instance that claims the delivery after that never overlaps it.
+   */
+  async attempt(delivery: DeliveryRecord, claimedUntil: Date): Promise<AttemptOutcome> {
+    const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, claimedUntil.getTime() - Date.now() - CLAIM_MARGIN_MS);
+    if (timeoutMs <= 0) {
+      return { delivered: false, statusCode: null, error: 'the claim ran out before the attempt could start' };
+    }
     try {
-      if (delivery.channel === 'webhook') return await this.post(delivery);
-      await withDeadline(delivery.channel === 'email' ? this.email(delivery) : this.text(delivery));
+      if (delivery.channel === 'webhook') return await this.post(delivery, timeoutMs);
+      await withDeadline(delivery.channel === 'email' ? this.email(delivery) : this.text(delivery), timeoutMs);
       return { delivered: true, statusCode: null, error: null };
     } catch (error) {
       return { delivered: false, statusCode: null, error: oneLine(error) };
     }
   }
 
-  private async post(delivery: DeliveryRecord): Promise<AttemptOutcome> {
+  private async post(delivery: DeliveryRecord, timeoutMs: number): Promise<AttemptOutcome> {
     const endpoint = delivery.endpointId ? await this.endpoints.entities.findOneBy({ id: delivery.endpointId }) : null;
     if (!endpoint?.active) return { delivered: false, statusCode: null, error: 'the endpoint is inactive' };
     const signed = new Date();
@@ -49,7 +57,7 @@ export class DeliverySender {
     };
     return postWebhook(endpoint.url, delivery.body, headers, {
       allowPrivate: this.allowPrivate,
-      timeoutMs: ATTEMPT_TIMEOUT_MS,
+      timeoutMs,
     });
   }
 
@@ -88,10 +96,10 @@ function factsOf(delivery: DeliveryRecord): TicketFacts {
 }
 
 /** An email or SMS that takes longer than an attempt may is a failed attempt (it may still arrive: a repeat then). */
-async function withDeadline(work: Promise<void>): Promise<void> {
+async function withDeadline(work: Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ATTEMPT_TIMEOUT_MS / 1000}s`)), ATTEMPT_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000}s`)), timeoutMs);
   });
   try {
     await Promise.race([work, deadline]);

@@ -101,7 +101,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** The outcome of an attempt made now, outside the schedule (a manual retry), recorded like any other. */
   async attemptNow(delivery: DeliveryRecord, token: string, keepSchedule: boolean): Promise<void> {
-    const outcome = await this.sender.attempt(delivery);
+    const outcome = await this.sender.attempt(delivery, delivery.nextAttemptAt!);
     const after = afterAttempt(keepSchedule ? delivery.attempts : Infinity, this.schedule, outcome, new Date());
     await this.sales.run((tx) => this.deliveries.finish(tx, delivery.id, token, outcome, after));
   }
@@ -146,7 +146,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async attemptClaimed(delivery: DeliveryRecord): Promise<void> {
     try {
-      const outcome = await this.sender.attempt(delivery);
+      const outcome = await this.sender.attempt(delivery, delivery.nextAttemptAt!);
       const after = afterAttempt(delivery.attempts, this.schedule, outcome, new Date());
       await this.sales.run((tx) => this.deliveries.finish(tx, delivery.id, delivery.claimToken!, outcome, after));
       if (!outcome.delivered) {

@@ -7,6 +7,8 @@ export const ATTEMPT_TIMEOUT_MS = 10_000;
  * database round trips around it. An instance killed mid-attempt leaves it to be made again after this.
  */
 export const CLAIM_MS = ATTEMPT_TIMEOUT_MS + 5_000;
+/** An attempt ends at least this long before its claim does, for the write of its outcome. */
+export const CLAIM_MARGIN_MS = 1_000;
 
 /** `WEBHOOK_RETRY_SCHEDULE`: seconds between attempts. */
 export function parseSchedule(text: string): number[] {

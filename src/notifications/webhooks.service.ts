@@ -117,8 +117,9 @@ export class WebhooksService {
       if (found.claimToken && found.nextAttemptAt && found.nextAttemptAt > now) {
         throw new AppException(ResultCode.DeliveryInFlight, 'an attempt of this delivery is being made right now');
       }
-      await this.deliveries.claim(tx, [deliveryId], token, new Date(now.getTime() + CLAIM_MS));
-      return { ...found, attempts: found.attempts + 1, claimToken: token };
+      const until = new Date(now.getTime() + CLAIM_MS);
+      await this.deliveries.claim(tx, [deliveryId], token, until);
+      return { ...found, attempts: found.attempts + 1, claimToken: token, nextAttemptAt: until };
     });
     await this.worker.attemptNow(delivery, token, delivery.status === 'pending');
     const [after] = await this.deliveries.byIds([deliveryId]);
