@@ -220,8 +220,10 @@ describe('Notifications through the three instances of a Galera Cluster (CONTRAC
         `${orders.filter((order) => order.deliveries.some((d) => d.attempts > 1)).length} deliveries with more than one attempt; ` +
         `repeated events first came ${range(repeated.map((r) => r.first))} from the kill, again after ${range(repeated.map((r) => r.gap))}`,
     );
-    // A repeat is an attempt cut off by the kill, made again once its claim ran out: never two claims at once.
-    expect(repeated.filter((r) => r.gap < CLAIM_LEASE_MS - 1000)).toEqual([]);
+    // A repeat is an attempt cut off by the kill, made again once its claim ran out: never two claims at
+    // once. The gap is the claim less how late after claiming the first attempt went out (on a loaded
+    // machine, seconds); two claims at once would send within moments of each other.
+    expect(repeated.filter((r) => r.gap < CLAIM_LEASE_MS / 3)).toEqual([]);
     // Rushed through all three nodes before the kill and two after it.
     expect(orders.length).toBeGreaterThan(75);
     expect({
